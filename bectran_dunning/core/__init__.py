@@ -1,0 +1,1 @@
+"""Dunning decisions in plain Python: no Odoo import anywhere in this package."""
