@@ -1,0 +1,128 @@
+# Benchmark body, executed by `scripts/bench_run` inside `odoo shell` (``env`` is given).
+# Generates customers and open invoices, then times a dry run and a real run.
+import os
+import resource
+import time
+from datetime import date, timedelta
+
+from odoo import Command
+
+CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", "2000"))
+INVOICES = int(os.environ.get("BENCH_INVOICES", "10"))
+RUN_DATE = date(2026, 6, 30)
+
+
+def peak_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def generate(env):
+    company = env.company
+    journal = env["account.journal"].search(
+        [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
+    )
+    account = journal.default_account_id
+    segments = [
+        env.ref("bectran_dunning.segment_strategic"),
+        env.ref("bectran_dunning.segment_standard"),
+        env.ref("bectran_dunning.segment_watchlist"),
+    ]
+    started = time.monotonic()
+    partners = env["res.partner"].create(
+        [
+            {
+                "name": f"Bench Customer {i:05d}",
+                "email": f"customer{i:05d}@example.com",
+                "dunning_segment_id": segments[i % 3].id,
+            }
+            for i in range(CUSTOMERS)
+        ]
+    )
+    batch = []
+    for index, partner in enumerate(partners):
+        for j in range(INVOICES):
+            due = RUN_DATE - timedelta(days=(index + 7 * j) % 120 - 10)
+            batch.append(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "journal_id": journal.id,
+                    "invoice_date": due,
+                    "date": due,
+                    "invoice_date_due": due,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Service",
+                                "price_unit": 100.0 + j,
+                                "account_id": account.id,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        if len(batch) >= 2000:
+            env["account.move"].create(batch).action_post()
+            env.cr.commit()
+            batch = []
+    if batch:
+        env["account.move"].create(batch).action_post()
+    env.cr.commit()
+    print(
+        f"generated {CUSTOMERS} customers x {INVOICES} invoices "
+        f"in {time.monotonic() - started:.1f} s"
+    )
+    return partners
+
+
+def measure(env, label, **kwargs):
+    env.invalidate_all()
+    queries = env.cr.sql_log_count
+    started = time.monotonic()
+    run = env["dunning.run"].execute(date=RUN_DATE, **kwargs)
+    env.cr.commit()
+    wall = time.monotonic() - started
+    queries = env.cr.sql_log_count - queries
+    partners = len(run.touch_ids.partner_id)
+    by_state = {}
+    for touch in run.touch_ids:
+        by_state[touch.state] = by_state.get(touch.state, 0) + 1
+    print(
+        f"{label}: {wall:.1f} s wall, {queries} SQL queries, "
+        f"{queries / max(partners, 1):.2f} queries/partner, {partners} partners, "
+        f"touches {by_state}, peak RSS {peak_mb():.0f} MB"
+    )
+    return wall
+
+
+def bench_credit_control(env):
+    if "credit.control.run" not in env:
+        print("account_credit_control not installed: no comparison")
+        return None
+    policy = env["credit.control.policy"].search([], limit=1)
+    if not policy:
+        print("account_credit_control has no policy: no comparison")
+        return None
+    env["res.partner"].search([("name", "like", "Bench Customer")]).write(
+        {"credit_policy_id": policy.id}
+    )
+    env.invalidate_all()
+    started = time.monotonic()
+    run = env["credit.control.run"].create(
+        {"date": RUN_DATE, "policy_ids": [Command.set(policy.ids)]}
+    )
+    run.generate_credit_lines()
+    env.cr.commit()
+    wall = time.monotonic() - started
+    lines = env["credit.control.line"].search_count([("run_id", "=", run.id)])
+    print(f"account_credit_control line generation: {wall:.1f} s wall, {lines} lines")
+    return wall
+
+
+generate(env)  # noqa: F821 (given by odoo shell)
+dry = measure(env, "dry run", dry_run=True)  # noqa: F821
+real = measure(env, "real run")  # noqa: F821
+oca = bench_credit_control(env)  # noqa: F821
+if oca:
+    print(f"ratio credit_control / bectran_dunning dry run: {oca / dry:.2f}")
