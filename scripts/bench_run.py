@@ -100,10 +100,10 @@ def bench_credit_control(env):
     if "credit.control.run" not in env:
         print("account_credit_control not installed: no comparison")
         return None
-    policy = env["credit.control.policy"].search([], limit=1)
-    if not policy:
-        print("account_credit_control has no policy: no comparison")
-        return None
+    policy = env.ref("account_credit_control.credit_control_3_time")
+    policy.account_ids = env["account.account"].search(
+        [("account_type", "=", "asset_receivable")]
+    )
     env["res.partner"].search([("name", "like", "Bench Customer")]).write(
         {"credit_policy_id": policy.id}
     )
