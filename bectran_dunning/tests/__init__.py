@@ -1,0 +1,2 @@
+from . import test_install
+from . import test_run
