@@ -1,0 +1,2 @@
+from . import dunning_dispute_wizard
+from . import dunning_promise_wizard
