@@ -123,16 +123,9 @@ class DunningPromise(models.Model):
             ]
         )
 
-    @api.constrains("amount")
-    def _check_amount_positive(self):
-        for promise in self:
-            if promise.currency_id.compare_amounts(promise.amount, 0) <= 0:
-                raise ValidationError(
-                    self.env._("The promised amount must be greater than zero.")
-                )
-
-    @api.constrains("partner_id", "move_ids", "company_id")
-    def _check_moves(self):
+    @api.constrains("partner_id", "move_ids", "company_id", "amount", "base_residual", "currency_id")
+    def _check_promise(self):
+        """One method, so that the most basic problem is the one reported."""
         for promise in self:
             partner = promise.partner_id
             if partner.company_id and partner.company_id != promise.company_id:
@@ -159,10 +152,12 @@ class DunningPromise(models.Model):
                         moves=", ".join(foreign.mapped("display_name")),
                     )
                 )
-
-    @api.constrains("amount", "base_residual", "currency_id")
-    def _check_amount_covered(self):
-        for promise in self.filtered(lambda p: p.state == "open"):
+            if promise.currency_id.compare_amounts(promise.amount, 0) <= 0:
+                raise ValidationError(
+                    self.env._("The promised amount must be greater than zero.")
+                )
+            if promise.state != "open":
+                continue
             company_currency = promise.company_id.currency_id
             amount = promise.currency_id._convert(
                 promise.amount,
