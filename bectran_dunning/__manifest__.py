@@ -29,5 +29,11 @@
         "wizards/dunning_dispute_wizard_views.xml",
         "wizards/dunning_promise_wizard_views.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/res_partner_demo.xml",
+        "demo/account_move_demo.xml",
+        "demo/dunning_dispute_demo.xml",
+        "demo/dunning_promise_demo.xml",
+        "demo/dunning_touch_demo.xml",
+    ],
 }

@@ -537,3 +537,77 @@ class TestTouch(DunningModelsCase):
         Touch.create(self._touch_vals(state="preview"))
         with self.assertRaises(IntegrityError):
             Touch.create(self._touch_vals(state="planned", action="phone_call"))
+
+
+@tagged("post_install", "-at_install")
+class TestMailTemplates(DunningModelsCase):
+    def _render(self, xmlid, touch):
+        template = self.env.ref(f"bectran_dunning.{xmlid}")
+        subject = template._render_field("subject", touch.ids)[touch.id]
+        body = template._render_field("body_html", touch.ids)[touch.id]
+        return subject, str(body)
+
+    @freeze_time("2026-03-20")
+    def test_reminder_lists_asked_held_and_received(self):
+        manager = self.env["res.users"].create(
+            {"name": "Cora Credit", "login": "cora", "email": "cora@example.com"}
+        )
+        asked = self._invoice(self.customer, date(2026, 3, 5), 700)
+        held = self._invoice(self.customer, date(2026, 3, 1), 1600)
+        touch = self.env["dunning.touch"].create(
+            {
+                "partner_id": self.customer.id,
+                "date": date(2026, 3, 20),
+                "action": "email",
+                "state": "sent",
+                "manager_id": manager.id,
+                "move_ids": [Command.set(asked.ids)],
+                "held_move_ids": [Command.set(held.ids)],
+                "amount_asked": 400,
+                "amount_in_flight": 300,
+            }
+        )
+        subject, body = self._render("mail_template_reminder", touch)
+        self.assertTrue(subject.startswith("Just a reminder"))
+        self.assertIn(asked.name, body)
+        self.assertIn(">15<", body, "days overdue of the asked invoice")
+        self.assertIn(f"/my/invoices/{asked.id}?access_token=", body)
+        self.assertIn("under review — nothing to do", body)
+        self.assertIn(held.name, body)
+        self.assertIn("We have received", body)
+        self.assertIn("300.00", body)
+        self.assertIn("400.00", body)
+        self.assertIn("Cora Credit", body)
+        self.assertIn("cora@example.com", body)
+        self.assertNotIn(f"/my/invoices/{held.id}?", body, "nothing to pay on a held invoice")
+        for xmlid in ("mail_template_firm", "mail_template_final", "mail_template_personal"):
+            with self.subTest(template=xmlid):
+                self.assertIn(asked.name, self._render(xmlid, touch)[1])
+
+    @freeze_time("2026-03-15")
+    def test_broken_promise_message_is_specific(self):
+        invoice = self._invoice(self.customer, date(2026, 3, 1), 1200)
+        promise = self.env["dunning.promise"].with_context(dunning_import=True).create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [Command.set(invoice.ids)],
+                "promised_date": date(2026, 3, 10),
+                "amount": 1200,
+            }
+        )
+        touch = self.env["dunning.touch"].create(
+            {
+                "partner_id": self.customer.id,
+                "date": date(2026, 3, 15),
+                "action": "broken_promise",
+                "state": "sent",
+                "promise_id": promise.id,
+                "move_ids": [Command.set(invoice.ids)],
+                "amount_asked": 1200,
+            }
+        )
+        body = self._render("mail_template_broken_promise", touch)[1]
+        self.assertIn("We did not receive the payment of", body)
+        self.assertIn("1,200.00", body)
+        self.assertIn("2026-03-10", body)
+        self.assertNotIn("We have received", body)
