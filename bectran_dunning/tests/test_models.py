@@ -270,13 +270,29 @@ class TestPartner(DunningModelsCase):
         excluded = self.env["res.partner"].create({"name": "Excluded Ltd", "dunning_excluded": True})
         self._invoice(excluded, date(2026, 3, 1))
         not_due = self.env["res.partner"].create({"name": "Future Ltd"})
-        self._invoice(not_due, date(2026, 4, 1))
+        # Far ahead: the worklist view compares with the database's date, not the frozen one.
+        self._invoice(not_due, date(2099, 4, 1))
         worklist = self.env["res.partner"].search([("dunning_worklist", "=", True)])
         self.assertIn(self.customer, worklist)
         for partner in (disputed_only, promised_only, excluded, not_due):
             self.assertNotIn(partner, worklist, partner.name)
         self.assertTrue(self.customer.dunning_worklist)
         self.assertFalse(disputed_only.dunning_worklist)
+        # The worklist screen: same customers, largest overdue amount first.
+        bigger = self.env["res.partner"].create({"name": "Bigger Ltd"})
+        self._invoice(bigger, date(2026, 3, 15), 5000)
+        self._invoice(bigger, date(2026, 2, 1), 10)
+        self.env.flush_all()
+        rows = self.env["dunning.worklist"].search([])
+        self.assertEqual(rows.partner_id[:2], bigger | self.customer)
+        self.assertRecordValues(
+            rows[:2],
+            [
+                {"overdue_amount": 5010, "invoice_count": 2, "days_overdue": 47},
+                {"overdue_amount": 1000, "invoice_count": 1, "days_overdue": 19},
+            ],
+        )
+        self.assertFalse(rows.partner_id & (disputed_only | promised_only | excluded | not_due))
         owes.no_followup = True
         self.assertNotIn(
             self.customer, self.env["res.partner"].search([("dunning_worklist", "=", True)])
