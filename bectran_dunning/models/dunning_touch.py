@@ -87,6 +87,16 @@ class DunningTouch(models.Model):
         "A customer can be contacted only once a day.",
     )
 
+    @api.depends("partner_id", "action", "date")
+    def _compute_display_name(self):
+        actions = dict(self._fields["action"]._description_selection(self.env))
+        for touch in self:
+            touch.display_name = f"{touch.partner_id.display_name or ''}: " + self.env._(
+                "%(action)s on %(date)s",
+                action=actions.get(touch.action, touch.action or ""),
+                date=touch.date or "",
+            )
+
     @api.depends("reason_codes")
     def _compute_reason_text(self):
         labels = self._reason_labels()

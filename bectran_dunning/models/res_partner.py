@@ -1,10 +1,18 @@
 # Copyright 2026 Bectran
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import dataclasses
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.fields import Domain
+
+from ..core import engine
+from ..core import types as core
+
+# How far ahead the partner screen looks for the next contact.
+FORECAST_DAYS = 60
 
 # Community's degree of trust, for partners without a segment of their own.
 TRUST_SEGMENTS = {
@@ -225,30 +233,36 @@ class ResPartner(models.Model):
     def _compute_dunning_status(self):
         """Explain in words what today's run would do for the customer, and why."""
         partners = self.filtered("id")
+        today = fields.Date.context_today(self)
         decisions = {}
         if partners:
-            decisions = self.env["dunning.run"]._decide_partners(
-                partners, fields.Date.context_today(self)
-            )
+            decisions = self.env["dunning.run"]._decide_partners(partners, today)
+        waiting = [
+            pid
+            for pid, decision in decisions.items()
+            if decision.outcome == core.OUTCOME_SUPPRESS
+        ]
+        forecast = self._dunning_forecast(waiting, today) if waiting else {}
         touch_model = self.env["dunning.touch"]
         labels = touch_model._reason_labels()
         actions = dict(touch_model._fields["action"]._description_selection(self.env))
-        today = fields.Date.context_today(self)
         for partner in self:
-            decision = decisions.get(partner.commercial_partner_id.id)
+            pid = partner.commercial_partner_id.id
+            decision = decisions.get(pid)
             if decision is None:
                 partner.dunning_status = self.env._("No decision yet.")
                 partner.dunning_next_action = False
                 partner.dunning_next_action_date = False
                 continue
             reasons = [labels.get(code, code) for code in decision.reason_codes]
-            if decision.outcome == "suppress":
+            if decision.outcome == core.OUTCOME_SUPPRESS:
                 headline = self.env._("Not contacted today.")
-                partner.dunning_next_action = False
-                partner.dunning_next_action_date = False
+                action, day = forecast.get(pid, (False, False))
+                partner.dunning_next_action = actions.get(action, action)
+                partner.dunning_next_action_date = day
             else:
                 action = actions.get(decision.action, decision.action)
-                if decision.outcome == "send":
+                if decision.outcome == core.OUTCOME_SEND:
                     headline = self.env._("Due for contact today: %(action)s.", action=action)
                 else:
                     headline = self.env._(
@@ -258,6 +272,26 @@ class ResPartner(models.Model):
                 partner.dunning_next_action = action
                 partner.dunning_next_action_date = today
             partner.dunning_status = "\n".join([headline, *reasons])
+
+    @api.model
+    def _dunning_forecast(self, partner_ids, today, horizon=FORECAST_DAYS):
+        """``{partner_id: (action, date)}``: the first day within ``horizon`` on which the
+        run would contact the customer if nothing changes (no payment, no new dispute).
+
+        One snapshot per partner, replayed on later dates by the pure core: no query per
+        day.
+        """
+        partners = self.browse(partner_ids)
+        snapshots = self.env["dunning.run"]._gather_snapshots(partners, today, self.env.company)
+        result = {}
+        for pid, snapshot in snapshots.items():
+            for offset in range(1, horizon + 1):
+                day = today + timedelta(days=offset)
+                decision = engine.decide(dataclasses.replace(snapshot, run_date=day))
+                if decision.outcome != core.OUTCOME_SUPPRESS:
+                    result[pid] = (decision.action, day)
+                    break
+        return result
 
     def _compute_dunning_worklist(self):
         worklist = set(self._dunning_worklist_ids())

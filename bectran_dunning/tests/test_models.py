@@ -15,6 +15,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from ..core import engine
 from ..core import types as core
 
 
@@ -331,6 +332,22 @@ class TestPartner(DunningModelsCase):
             self.assertEqual(self.customer.dunning_next_action, "Email")
             self.assertEqual(self.customer.dunning_next_action_date, date(2026, 3, 20))
             self.assertIn("Due for contact today", self.customer.dunning_status)
+
+    @freeze_time("2026-03-20")
+    def test_next_action_is_forecast_when_nothing_happens_today(self):
+        self._invoice(self.customer, date(2026, 3, 18))
+
+        def decide(snapshot):
+            # A stand-in policy: contact from the 25th on.
+            if snapshot.run_date >= date(2026, 3, 25):
+                return core.Decision(snapshot.partner_id, "email", "send")
+            return core.Decision(snapshot.partner_id, "none", "suppress", reason_codes=("cash_buffer",))
+
+        with patch.object(engine, "decide", decide):
+            self.customer.invalidate_recordset()
+            self.assertEqual(self.customer.dunning_next_action, "Email")
+            self.assertEqual(self.customer.dunning_next_action_date, date(2026, 3, 25))
+            self.assertIn("within the cash-application buffer", self.customer.dunning_status)
 
     def test_company_buffer(self):
         company = self.env["res.company"].create({"name": "Fresh Co"})
