@@ -1,7 +1,8 @@
-"""Value types of the dunning decision: a snapshot of one partner's account in, a decision out.
+"""Value types of the dunning decision: a snapshot of one partner's account in, a
+decision out.
 
-Everything is immutable, amounts are ``Decimal`` in the company currency, and every date is
-passed in: nothing here reads the clock.
+Everything is immutable, amounts are ``Decimal`` in the company currency, and every
+date is passed in: nothing here reads the clock.
 """
 
 from __future__ import annotations
@@ -59,10 +60,12 @@ ACTIONS = (NONE, EMAIL, PERSONAL_EMAIL, PHONE_CALL, ACTION_STATEMENT, BROKEN_PRO
 
 # What the shell must do with a decision.
 OUTCOME_SEND = "send"  # a customer-facing message leaves now
-OUTCOME_PLAN = "plan"  # an activity for the credit manager (phone call, personal draft, task)
+# An activity for the credit manager (phone call, personal draft, task).
+OUTCOME_PLAN = "plan"
 OUTCOME_SUPPRESS = "suppress"  # nothing is done; the reasons say why
 
-# Past touch states that count as contact (a preview, a suppression or a failure does not).
+# Past touch states that count as contact (a preview, a suppression or a failure
+# does not).
 TOUCH_SENT = "sent"
 TOUCH_PLANNED = "planned"
 
@@ -189,8 +192,10 @@ class Decision:
     action: str  # one of ACTIONS
     outcome: str  # send | plan | suppress
     item_ids: tuple[int, ...] = ()  # items the message asks for (or the call is about)
-    reason_codes: tuple[str, ...] = ()  # deciding codes, then codes of the items held back
-    held: tuple[tuple[int, tuple[str, ...]], ...] = ()  # (item id, its codes), by item id
+    # Deciding codes, then the codes of the items held back.
+    reason_codes: tuple[str, ...] = ()
+    # (item id, its codes) of every held item, by item id.
+    held: tuple[tuple[int, tuple[str, ...]], ...] = ()
     template_key: str = ""
     step: Step | None = None
     amount_asked: Decimal = ZERO  # eligible residual less credits and money in flight
