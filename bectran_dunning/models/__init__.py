@@ -8,4 +8,5 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import account_move
+from . import dunning_statement_access
 from . import dunning_worklist

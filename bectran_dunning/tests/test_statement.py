@@ -1,0 +1,419 @@
+# Copyright 2026 Bectran
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import io
+import logging
+import time
+import zipfile
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools.pdf import PdfFileReader
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+_logger = logging.getLogger(__name__)
+
+STATEMENT_DATE = date(2026, 3, 10)
+REPORT = "bectran_dunning.action_report_statement"
+
+
+class StatementCase(AccountTestInvoicingCommon):
+    """A customer with current, overdue, very old, disputed and promised invoices, a credit
+    note, an unapplied payment and an invoice in EUR, on 2026-03-10."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.eur = cls.setup_other_currency("EUR")
+        cls.report_model = cls.env["report.bectran_dunning.report_statement"]
+        cls.access_model = cls.env["dunning.statement.access"]
+        cls.manager = new_test_user(
+            cls.env,
+            login="cora_statement",
+            name="Cora Credit",
+            email="cora.credit@example.com",
+            groups="base.group_user",
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Acme Statements",
+                "email": "ap@acme.example.com",
+                "street": "12 Harbour Road",
+                "city": "Springfield",
+                "dunning_manager_id": cls.manager.id,
+            }
+        )
+        cls.other_customer = cls.env["res.partner"].create(
+            {"name": "Other Customer", "email": "other@example.com"}
+        )
+        with freeze_time(STATEMENT_DATE):
+            cls.inv_current = cls._invoice(
+                cls.customer, date(2026, 3, 1), 700, date_due=date(2026, 3, 31)
+            )
+            cls.inv_overdue = cls._invoice(cls.customer, date(2026, 1, 20), 1000)
+            cls.inv_old = cls._invoice(cls.customer, date(2025, 11, 1), 200)
+            cls.inv_disputed = cls._invoice(cls.customer, date(2026, 2, 1), 500)
+            cls.inv_promised = cls._invoice(cls.customer, date(2026, 2, 15), 300)
+            cls.inv_eur = cls._invoice(cls.customer, date(2026, 2, 20), 400, currency=cls.eur)
+            cls.inv_paid = cls._invoice(cls.customer, date(2026, 2, 1), 90)
+            cls.refund = cls._create_invoice_one_line(
+                move_type="out_refund",
+                price_unit=150,
+                partner_id=cls.customer,
+                invoice_date=date(2026, 3, 2),
+                tax_ids=cls.env["account.tax"],
+                post=True,
+            )
+            cls.other_invoice = cls._invoice(cls.other_customer, date(2026, 2, 1), 999)
+            cls.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=cls.inv_paid.ids
+            ).create({"payment_date": date(2026, 3, 5)})._create_payments()
+            # Money received without an invoice to apply it to.
+            cls.payment = cls.env["account.payment"].create(
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": cls.customer.id,
+                    "amount": 250,
+                    "date": date(2026, 3, 8),
+                    "memo": "ACME REMITTANCE 88",
+                    "journal_id": cls.company_data["default_journal_bank"].id,
+                }
+            )
+            cls.payment.action_post()
+            cls.dispute = cls.env["dunning.dispute"].create(
+                {"move_id": cls.inv_disputed.id, "reason": "quantity"}
+            )
+            cls.promise = cls.env["dunning.promise"].create(
+                {
+                    "partner_id": cls.customer.id,
+                    "move_ids": [Command.set(cls.inv_promised.ids)],
+                    "promised_date": date(2026, 3, 20),
+                    "amount": 300,
+                    "currency_id": cls.company_data["currency"].id,
+                }
+            )
+
+    @classmethod
+    def _invoice(cls, partner, invoice_date, amount, date_due=None, currency=None):
+        invoice = cls._create_invoice_one_line(
+            price_unit=amount,
+            partner_id=partner,
+            invoice_date=invoice_date,
+            invoice_payment_term_id=False,
+            invoice_date_due=date_due or invoice_date,
+            currency_id=currency,
+            tax_ids=cls.env["account.tax"],
+        )
+        invoice.action_post()
+        return invoice
+
+    def _statement(self, partner=None):
+        partner = partner or self.customer
+        return self.report_model._get_statement_data(partner, STATEMENT_DATE)[partner.id]
+
+    def _html(self, partners):
+        with freeze_time(STATEMENT_DATE):
+            html, report_type = self.env["ir.actions.report"]._render_qweb_html(
+                REPORT, partners.ids, data={"date": fields.Date.to_string(STATEMENT_DATE)}
+            )
+        self.assertEqual(report_type, "html")
+        return html.decode()
+
+
+@tagged("post_install", "-at_install")
+class TestStatementData(StatementCase):
+    def test_lines_status_and_days_overdue(self):
+        statement = self._statement()
+        by_move = {line["move"]: line for line in statement["lines"]}
+        self.assertEqual(
+            set(by_move),
+            set(
+                self.inv_current
+                | self.inv_overdue
+                | self.inv_old
+                | self.inv_disputed
+                | self.inv_promised
+                | self.inv_eur
+                | self.inv_paid
+            )
+            - set(self.inv_paid if self.inv_paid.amount_residual == 0 else self.env["account.move"]),
+            "every open invoice of the customer and nothing else",
+        )
+        self.assertNotIn(self.other_invoice, by_move)
+        self.assertEqual(by_move[self.inv_current]["status"], "current")
+        self.assertEqual(by_move[self.inv_current]["days_overdue"], -21)
+        self.assertEqual(by_move[self.inv_overdue]["status"], "overdue")
+        self.assertEqual(by_move[self.inv_overdue]["days_overdue"], 49)
+        self.assertEqual(by_move[self.inv_disputed]["status"], "disputed")
+        self.assertEqual(by_move[self.inv_promised]["status"], "promised")
+        self.assertEqual(by_move[self.inv_promised]["promised_date"], date(2026, 3, 20))
+        self.assertEqual(by_move[self.inv_eur]["currency"], self.eur)
+        self.assertEqual(by_move[self.inv_eur]["amount_residual"], 400)
+        self.assertEqual(by_move[self.inv_overdue]["amount_total"], 1000)
+        # Lines come by due date.
+        dues = [line["date_due"] for line in statement["lines"]]
+        self.assertEqual(dues, sorted(dues))
+        self.assertEqual(statement["manager"], self.manager)
+
+    def test_credits_and_payments_in_flight(self):
+        statement = self._statement()
+        credit_notes = [c for c in statement["credits"] if c["kind"] == "credit_note"]
+        self.assertEqual([(c["name"], c["amount"]) for c in credit_notes], [(self.refund.name, 150)])
+        # Community registers a payment without journal entry until the bank statement
+        # is reconciled; with an outstanding account it is an unapplied receivable credit.
+        unapplied = [c for c in statement["credits"] if c["kind"] == "payment"]
+        unapplied += statement["in_flight"]
+        self.assertEqual([m["amount"] for m in unapplied], [250])
+        if self.payment.move_id:
+            self.assertEqual(statement["totals"]["USD"]["credits"], 400)
+        else:
+            self.assertEqual(statement["in_flight"][0]["kind"], "payment")
+            self.assertEqual(statement["totals"]["USD"]["in_flight"], 250)
+
+    def test_aging_and_totals_per_currency(self):
+        # On 2026-03-10: current due 03-31, promised due 02-15 (23 days), disputed and paid
+        # due 02-01 (37 days), overdue due 01-20 (49 days), old due 2025-11-01 (129 days).
+        statement = self._statement()
+        usd, eur = self.company_data["currency"].name, self.eur.name
+        paid = self.inv_paid.amount_residual
+        self.assertEqual(list(statement["totals"]), [usd, eur], "company currency first")
+        self.assertEqual(
+            statement["aging"][usd],
+            {"current": 700, "1_30": 300, "31_60": 1500 + paid, "61_90": 0, "over_90": 200},
+        )
+        self.assertEqual(
+            statement["aging"][eur],
+            {"current": 0, "1_30": 400, "31_60": 0, "61_90": 0, "over_90": 0},
+        )
+        totals = statement["totals"][usd]
+        open_usd = 700 + 1000 + 200 + 500 + 300 + paid
+        self.assertEqual(totals["open"], open_usd)
+        self.assertEqual(totals["disputed"], 500)
+        self.assertEqual(totals["overdue"], open_usd - 700 - 500)
+        self.assertEqual(totals["balance"], open_usd - totals["credits"])
+        self.assertEqual(statement["totals"][eur]["open"], 400)
+        self.assertEqual(statement["totals"][eur]["balance"], 400)
+
+    def test_batched_fixed_number_of_queries(self):
+        partners = self.env["res.partner"].create(
+            [{"name": f"Batch {i}", "dunning_manager_id": self.manager.id} for i in range(6)]
+        )
+        with freeze_time(STATEMENT_DATE):
+            for partner in partners:
+                self._invoice(partner, date(2026, 2, 1), 100)
+                self._invoice(partner, date(2026, 3, 1), 100, currency=self.eur)
+        # Warm the caches that do not depend on the partners (access rights, currencies).
+        self.report_model._get_statement_data(partners[:1], STATEMENT_DATE)
+        self.env.invalidate_all()
+        queries_two = self.cr.sql_log_count
+        self.report_model._get_statement_data(partners[:2], STATEMENT_DATE)
+        queries_two = self.cr.sql_log_count - queries_two
+        self.env.invalidate_all()
+        queries_six = self.cr.sql_log_count
+        data = self.report_model._get_statement_data(partners, STATEMENT_DATE)
+        queries_six = self.cr.sql_log_count - queries_six
+        self.assertEqual(len(data), 6)
+        self.assertLessEqual(queries_six, queries_two, "the query count does not grow with partners")
+
+
+@tagged("post_install", "-at_install")
+class TestStatementReport(StatementCase):
+    def test_html_shows_every_section(self):
+        html = self._html(self.customer)
+        for text in (
+            "Statement of Account",
+            "Acme Statements",
+            "12 Harbour Road",
+            self.inv_overdue.name,
+            self.inv_current.name,
+            self.inv_eur.name,
+            self.refund.name,
+            "Under dispute",
+            "Invoices under review",
+            "Promised for",
+            "Invoices you promised to pay",
+            "Overdue",
+            "Current",
+            "Credits in your favour",
+            "Aging",
+            "Over 90 Days",
+            "Cora Credit",
+            "cora.credit@example.com",
+            "/my/invoices",
+            "/dunning/statement/%s/invoices.zip?token=" % self.customer.id,
+        ):
+            self.assertIn(text, html)
+        self.assertNotIn(self.other_invoice.name, html)
+        # Each invoice links to its portal page, where the customer can pay it.
+        self.assertIn(self.inv_overdue.get_portal_url(), html.replace("&amp;", "&"))
+        # Both currencies are totalled.
+        self.assertIn("EUR", html)
+        self.assertIn("USD", html)
+
+    def test_readable_in_customer_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.customer.lang = "fr_FR"
+        html = self._html(self.customer)
+        # French date format on the statement date and amounts with a decimal comma.
+        self.assertIn("10/03/2026", html)
+        self.assertIn("1\N{NO-BREAK SPACE}000,00", html)
+
+    def test_contact_falls_back_without_manager(self):
+        html = self._html(self.other_customer)
+        self.assertIn(self.other_invoice.name, html)
+        self.assertNotIn("Your contact for this statement", html)
+
+    def test_print_from_partner_list_is_bound_to_res_partner(self):
+        report = self.env.ref(REPORT)
+        self.assertEqual(report.binding_model_id.model, "res.partner")
+        self.assertEqual(report.report_type, "qweb-pdf")
+
+
+@tagged("post_install", "-at_install")
+class TestStatementEmail(StatementCase):
+    def test_statement_email_carries_pdf_and_download_link(self):
+        standard = self.env.ref("bectran_dunning.segment_standard")
+        self.customer.dunning_segment_id = standard
+        with freeze_time(STATEMENT_DATE):
+            run = self.env["dunning.run"].execute(date=STATEMENT_DATE, partners=self.customer)
+        touch = run.touch_ids.filtered(lambda t: t.partner_id == self.customer) if hasattr(
+            run, "touch_ids"
+        ) else self.env["dunning.touch"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(touch.action, "statement")
+        self.assertEqual(touch.state, "sent")
+        message = touch.mail_message_id
+        self.assertTrue(message)
+        self.assertIn("/dunning/statement/%s/invoices.zip?token=" % self.customer.id, message.body)
+        self.assertEqual(len(message.attachment_ids), 1)
+        self.assertIn("Statement", message.attachment_ids.name)
+        access = self.access_model.sudo().search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(len(access), 1)
+        self.assertIn(access.token, message.body)
+
+    def test_template_renders_link_for_the_touch_partner(self):
+        touch = self.env["dunning.touch"].create(
+            {
+                "partner_id": self.customer.id,
+                "date": STATEMENT_DATE,
+                "manager_id": self.manager.id,
+            }
+        )
+        template = self.env.ref("bectran_dunning.mail_template_statement")
+        body = template._render_field("body_html", touch.ids)[touch.id]
+        url = self.access_model._get_download_url(self.customer)
+        self.assertIn(url, body.replace("&amp;", "&"))
+        self.assertIn("Cora Credit", body)
+
+
+@tagged("post_install", "-at_install")
+class TestStatementAccess(StatementCase, HttpCase):
+    def _zip_names(self, response):
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/zip")
+        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+            return {name: archive.read(name) for name in archive.namelist()}
+
+    def _path(self, partner, token):
+        return "/dunning/statement/%s/invoices.zip?token=%s" % (partner.id, token)
+
+    def test_token_is_reused_and_url_is_absolute(self):
+        url = self.access_model._get_download_url(self.customer)
+        self.assertTrue(url.startswith(self.customer.get_base_url()))
+        self.assertEqual(url, self.access_model._get_download_url(self.customer))
+        access = self.access_model.sudo().search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(len(access), 1)
+        self.assertGreater(access.date_expiry, fields.Datetime.now() + timedelta(days=29))
+        # A link near its end is not handed out again: a fresh one is.
+        access.date_expiry = fields.Datetime.now() + timedelta(days=2)
+        self.assertNotEqual(url, self.access_model._get_download_url(self.customer))
+
+    def test_zip_holds_exactly_the_open_invoices(self):
+        # One invoice already has its legal PDF stored: it is reused as is.
+        self.env["ir.attachment"].create(
+            {
+                "name": "stored_overdue.pdf",
+                "res_model": "account.move",
+                "res_id": self.inv_overdue.id,
+                "res_field": "invoice_pdf_report_file",
+                "raw": b"%PDF-1.4 stored legal document",
+            }
+        )
+        self.inv_overdue.invalidate_recordset(["invoice_pdf_report_id", "invoice_pdf_report_file"])
+        self.assertTrue(self.inv_overdue.invoice_pdf_report_id)
+        access = self.access_model._get_access(self.customer)
+        files = self._zip_names(self.url_open(self._path(self.customer, access.token)))
+        open_invoices = self.access_model._get_open_invoices(self.customer, self.env.company)
+        self.assertNotIn(self.other_invoice, open_invoices)
+        expected = {
+            "stored_overdue.pdf" if inv == self.inv_overdue else inv._get_invoice_report_filename()
+            for inv in open_invoices
+        }
+        self.assertEqual(set(files), expected)
+        self.assertEqual(len(files), len(open_invoices))
+        self.assertEqual(files["stored_overdue.pdf"], b"%PDF-1.4 stored legal document")
+        # In test mode Odoo renders reports as HTML instead of calling wkhtmltopdf: the
+        # invoices rendered on the fly hold the invoice's HTML, with its number.
+        rendered = files[self.inv_eur._get_invoice_report_filename()]
+        self.assertIn(self.inv_eur.name.encode(), rendered)
+
+    def test_wrong_expired_or_other_partner_token_is_refused(self):
+        access = self.access_model._get_access(self.customer)
+        other = self.access_model._get_access(self.other_customer)
+        self.assertEqual(self.url_open(self._path(self.customer, "not-the-token")).status_code, 403)
+        self.assertEqual(self.url_open(self._path(self.customer, "")).status_code, 403)
+        self.assertEqual(self.url_open(self._path(self.customer, other.token)).status_code, 403)
+        # The other customer's own link shows only its invoice.
+        files = self._zip_names(self.url_open(self._path(self.other_customer, other.token)))
+        self.assertEqual(set(files), {self.other_invoice._get_invoice_report_filename()})
+        access.date_expiry = fields.Datetime.now() - timedelta(minutes=1)
+        self.assertEqual(self.url_open(self._path(self.customer, access.token)).status_code, 403)
+
+    def test_portal_statement_page(self):
+        portal_user = new_test_user(
+            self.env,
+            login="acme_portal",
+            groups="base.group_portal",
+            partner_id=self.customer.id,
+        )
+        self.authenticate(portal_user.login, portal_user.login)
+        response = self.url_open("/my/statement")
+        self.assertEqual(response.status_code, 200)
+        page = response.text
+        self.assertIn(self.inv_overdue.name, page)
+        self.assertIn("Under dispute", page)
+        self.assertIn("/dunning/statement/%s/invoices.zip?token=" % self.customer.id, page)
+        self.assertNotIn(self.other_invoice.name, page)
+
+
+@tagged("post_install", "-at_install")
+class TestStatementPdf(StatementCase, HttpCase):
+    """wkhtmltopdf fetches the report assets from the test server: HttpCase, like Odoo's
+    own report rendering tests, so the server shares the test transaction."""
+
+    def test_real_pdf_single_and_merged_batch(self):
+        """wkhtmltopdf really runs here (Odoo renders HTML in tests unless forced)."""
+        report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        start = time.perf_counter()
+        pdf, report_type = report._render_qweb_pdf(REPORT, self.customer.ids)
+        single = time.perf_counter() - start
+        self.assertEqual(report_type, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        pages = PdfFileReader(io.BytesIO(pdf)).getNumPages()
+        self.assertEqual(pages, 1, "one customer's statement fits on one page")
+
+        partners = self.customer | self.other_customer | self.manager.partner_id
+        start = time.perf_counter()
+        merged, report_type = report._render_qweb_pdf(REPORT, partners.ids)
+        batch = time.perf_counter() - start
+        self.assertEqual(report_type, "pdf")
+        self.assertGreaterEqual(PdfFileReader(io.BytesIO(merged)).getNumPages(), 3)
+        _logger.info("Statement PDF: one in %.2fs, three merged in %.2fs", single, batch)
+
+        access = self.access_model.with_context(force_report_rendering=True)
+        content, filename = access._render_statements_pdf(partners, STATEMENT_DATE)
+        self.assertGreaterEqual(PdfFileReader(io.BytesIO(content)).getNumPages(), 3)
+        self.assertTrue(filename.endswith(".pdf"))
