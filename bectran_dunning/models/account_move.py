@@ -7,7 +7,9 @@ from odoo.fields import Domain
 class AccountMove(models.Model):
     _inherit = "account.move"
 
-    dunning_dispute_ids = fields.One2many("dunning.dispute", "move_id", string="Disputes")
+    dunning_dispute_ids = fields.One2many(
+        "dunning.dispute", "move_id", string="Disputes"
+    )
     dunning_promise_ids = fields.Many2many(
         "dunning.promise",
         "dunning_promise_move_rel",
@@ -17,7 +19,6 @@ class AccountMove(models.Model):
     )
     dunning_hold = fields.Selection(
         [("disputed", "Disputed"), ("promised", "Promised"), ("none", "Not Held")],
-        string="Dunning Hold",
         compute="_compute_dunning_hold",
         search="_search_dunning_hold",
     )
@@ -59,8 +60,12 @@ class AccountMove(models.Model):
     def _dunning_promised_ids(self, move_ids=None):
         """Open invoices under an open promise: the invoices it names, or every open
         invoice of the customer in the promise's company when it names none."""
-        promises = self.env["dunning.promise"].sudo().search_fetch(
-            [("state", "=", "open")], ["move_ids", "partner_id", "company_id"]
+        promises = (
+            self.env["dunning.promise"]
+            .sudo()
+            .search_fetch(
+                [("state", "=", "open")], ["move_ids", "partner_id", "company_id"]
+            )
         )
         ids = set(promises.move_ids.ids)
         blanket = promises.filtered(lambda p: not p.move_ids)
@@ -94,7 +99,11 @@ class AccountMove(models.Model):
         }
 
     def action_dunning_log_dispute(self):
-        return self._dunning_wizard_action("dunning.dispute.wizard", self.env._("Log Dispute"))
+        return self._dunning_wizard_action(
+            "dunning.dispute.wizard", self.env._("Log Dispute")
+        )
 
     def action_dunning_promise(self):
-        return self._dunning_wizard_action("dunning.promise.wizard", self.env._("Promise to Pay"))
+        return self._dunning_wizard_action(
+            "dunning.promise.wizard", self.env._("Promise to Pay")
+        )

@@ -7,7 +7,7 @@ MANAGER_GROUP = "bectran_dunning.group_dunning_manager"
 
 
 class DunningDispute(models.Model):
-    """A customer's objection to an invoice: the invoice is held out of dunning while open."""
+    """A customer's objection to an invoice, which is held out of dunning while open."""
 
     _name = "dunning.dispute"
     _description = "Invoice Dispute"
@@ -37,9 +37,13 @@ class DunningDispute(models.Model):
     )
     currency_id = fields.Many2one(related="move_id.currency_id")
     amount = fields.Monetary(
-        string="Open Amount", related="move_id.amount_residual", currency_field="currency_id"
+        string="Open Amount",
+        related="move_id.amount_residual",
+        currency_field="currency_id",
     )
-    invoice_date_due = fields.Date(related="move_id.invoice_date_due", string="Due Date")
+    invoice_date_due = fields.Date(
+        related="move_id.invoice_date_due", string="Due Date"
+    )
     reason = fields.Selection(
         [
             ("pricing", "Pricing"),
@@ -84,7 +88,9 @@ class DunningDispute(models.Model):
         today = fields.Date.context_today(self)
         for dispute in self:
             end = dispute.date_closed or today
-            dispute.age_days = (end - dispute.date_open).days if dispute.date_open else 0
+            dispute.age_days = (
+                (end - dispute.date_open).days if dispute.date_open else 0
+            )
 
     @api.constrains("move_id")
     def _check_move(self):
@@ -93,7 +99,8 @@ class DunningDispute(models.Model):
             if move.move_type != "out_invoice":
                 raise ValidationError(
                     self.env._(
-                        "%(move)s is not a customer invoice: only customer invoices can be "
+                        "%(move)s is not a customer invoice: only customer invoices "
+                        "can be "
                         "disputed.",
                         move=move.display_name,
                     )
@@ -101,14 +108,18 @@ class DunningDispute(models.Model):
             if move.state != "posted":
                 raise ValidationError(
                     self.env._(
-                        "Invoice %(move)s is not posted: only posted invoices can be disputed.",
+                        "Invoice %(move)s is not posted: only posted invoices can be "
+                        "disputed.",
                         move=move.display_name,
                     )
                 )
-            if dispute.state == "open" and move.currency_id.is_zero(move.amount_residual):
+            if dispute.state == "open" and move.currency_id.is_zero(
+                move.amount_residual
+            ):
                 raise ValidationError(
                     self.env._(
-                        "Invoice %(move)s is already paid: there is nothing left to dispute.",
+                        "Invoice %(move)s is already paid: there is nothing left to "
+                        "dispute.",
                         move=move.display_name,
                     )
                 )
@@ -149,17 +160,21 @@ class DunningDispute(models.Model):
         )
 
     def action_resolve(self):
-        """The customer's objection is settled: the invoice is dunned again after a fresh
+        """The objection is settled: the invoice is dunned again after a fresh
         grace of the segment's cadence, counted from today."""
         self._check_manager()
         self._check_state("open")
-        self.write({"state": "resolved", "date_closed": fields.Date.context_today(self)})
+        self.write(
+            {"state": "resolved", "date_closed": fields.Date.context_today(self)}
+        )
         return True
 
     def action_reject(self):
         self._check_manager()
         self._check_state("open")
-        self.write({"state": "rejected", "date_closed": fields.Date.context_today(self)})
+        self.write(
+            {"state": "rejected", "date_closed": fields.Date.context_today(self)}
+        )
         return True
 
     def action_reopen(self):

@@ -6,8 +6,11 @@ from odoo.fields import Domain
 
 
 class DunningPromise(models.Model):
-    """A customer's commitment to pay an amount by a date: dunning of the covered invoices
-    pauses until the promised date plus the buffer, then the run judges it."""
+    """A customer's commitment to pay an amount by a date.
+
+    Dunning of the covered invoices pauses until the promised date plus the buffer,
+    then the run judges the promise.
+    """
 
     _name = "dunning.promise"
     _description = "Promise to Pay"
@@ -32,10 +35,12 @@ class DunningPromise(models.Model):
         "promise_id",
         "move_id",
         string="Invoices",
-        domain="[('commercial_partner_id', '=', partner_id), ('company_id', '=', company_id), "
+        domain="[('commercial_partner_id', '=', partner_id), ('company_id', '=', "
+        "company_id), "
         "('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
         "('amount_residual', '>', 0)]",
-        help="Invoices the payment is for. Leave empty when it covers every open invoice.",
+        help="Invoices the payment is for. Leave empty when it covers every open "
+        "invoice.",
     )
     promised_date = fields.Date(required=True, tracking=True)
     amount = fields.Monetary(required=True, tracking=True)
@@ -57,24 +62,35 @@ class DunningPromise(models.Model):
         readonly=True,
     )
     channel = fields.Selection(
-        [("phone", "Phone"), ("email", "Email"), ("portal", "Portal"), ("other", "Other")],
+        [
+            ("phone", "Phone"),
+            ("email", "Email"),
+            ("portal", "Portal"),
+            ("other", "Other"),
+        ],
         required=True,
         default="phone",
     )
     user_id = fields.Many2one(
-        "res.users", string="Logged By", default=lambda self: self.env.user, readonly=True
+        "res.users",
+        string="Logged By",
+        default=lambda self: self.env.user,
+        readonly=True,
     )
     base_residual = fields.Monetary(
         string="Open Balance When Logged",
         compute="_compute_base_residual",
         store=True,
         readonly=True,
-        help="Open amount of the covered invoices when the promise was logged; the promise "
+        help="Open amount of the covered invoices when the promise was logged; the "
+        "promise "
         "is kept when it falls by at least the promised amount.",
     )
     note = fields.Text()
     date_judged = fields.Date(readonly=True)
-    is_due_today = fields.Boolean(compute="_compute_is_due_today", search="_search_is_due_today")
+    is_due_today = fields.Boolean(
+        compute="_compute_is_due_today", search="_search_is_due_today"
+    )
 
     @api.depends("partner_id", "promised_date", "amount")
     def _compute_name(self):
@@ -95,7 +111,9 @@ class DunningPromise(models.Model):
     def _compute_is_due_today(self):
         today = fields.Date.context_today(self)
         for promise in self:
-            promise.is_due_today = promise.state == "open" and promise.promised_date == today
+            promise.is_due_today = (
+                promise.state == "open" and promise.promised_date == today
+            )
 
     def _search_is_due_today(self, operator, value):
         if operator not in ("in", "not in"):
@@ -105,7 +123,7 @@ class DunningPromise(models.Model):
         return domain if (True in value) == (operator == "in") else ~domain
 
     def _covered_open_moves(self):
-        """Invoices the promise is about (every open invoice of the partner when none)."""
+        """Invoices the promise is about (every open invoice of the partner if none)."""
         self.ensure_one()
         if self.move_ids:
             return self.move_ids.filtered(
@@ -115,7 +133,11 @@ class DunningPromise(models.Model):
             return self.env["account.move"]
         return self.env["account.move"].search(
             [
-                ("commercial_partner_id", "=", self.partner_id.commercial_partner_id.id),
+                (
+                    "commercial_partner_id",
+                    "=",
+                    self.partner_id.commercial_partner_id.id,
+                ),
                 ("company_id", "=", self.company_id.id),
                 ("move_type", "=", "out_invoice"),
                 ("state", "=", "posted"),
@@ -123,7 +145,9 @@ class DunningPromise(models.Model):
             ]
         )
 
-    @api.constrains("partner_id", "move_ids", "company_id", "amount", "base_residual", "currency_id")
+    @api.constrains(
+        "partner_id", "move_ids", "company_id", "amount", "base_residual", "currency_id"
+    )
     def _check_promise(self):
         """One method, so that the most basic problem is the one reported."""
         for promise in self:
@@ -138,9 +162,11 @@ class DunningPromise(models.Model):
                     )
                 )
             foreign = promise.move_ids.filtered(
-                lambda m, p=promise: m.commercial_partner_id != p.partner_id.commercial_partner_id
-                or m.company_id != p.company_id
-                or m.move_type != "out_invoice"
+                lambda m, p=promise: (
+                    m.commercial_partner_id != p.partner_id.commercial_partner_id
+                    or m.company_id != p.company_id
+                    or m.move_type != "out_invoice"
+                )
             )
             if foreign:
                 raise ValidationError(
@@ -175,7 +201,8 @@ class DunningPromise(models.Model):
                     )
                 raise ValidationError(
                     self.env._(
-                        "The promised amount %(amount)s is more than the open balance it "
+                        "The promised amount %(amount)s is more than the open balance "
+                        "it "
                         "covers (%(balance)s).",
                         amount=promise.currency_id.format(promise.amount),
                         balance=company_currency.format(promise.base_residual),
@@ -184,7 +211,8 @@ class DunningPromise(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # Normalise to the commercial partner: promises are made by the customer account.
+        # Normalise to the commercial partner: promises are made by the customer
+        # account.
         partners = self.env["res.partner"].browse(
             [vals["partner_id"] for vals in vals_list if vals.get("partner_id")]
         )
@@ -200,7 +228,8 @@ class DunningPromise(models.Model):
             if past:
                 raise ValidationError(
                     self.env._(
-                        "The promised date %(date)s is in the past. Log the promise with "
+                        "The promised date %(date)s is in the past. Log the promise "
+                        "with "
                         "the date the customer committed to, today or later.",
                         date=past[0].promised_date,
                     )
@@ -216,5 +245,7 @@ class DunningPromise(models.Model):
                     names=", ".join(not_open.mapped("display_name")),
                 )
             )
-        self.write({"state": "cancelled", "date_judged": fields.Date.context_today(self)})
+        self.write(
+            {"state": "cancelled", "date_judged": fields.Date.context_today(self)}
+        )
         return True

@@ -28,31 +28,38 @@ class DunningSegment(models.Model):
         "A resolved dispute also waits this long before its invoice is dunned again.",
     )
     weekly_cap = fields.Integer(
-        string="Weekly Cap",
         default=2,
         help="Maximum number of customer-facing messages in any rolling 7 days.",
     )
     first_touch = fields.Selection(
-        [("personal", "Personal email from the credit manager"), ("automated", "Automated reminder")],
+        [
+            ("personal", "Personal email from the credit manager"),
+            ("automated", "Automated reminder"),
+        ],
         required=True,
         default="automated",
     )
     statement_threshold = fields.Integer(
         default=5,
-        help="Customers with at least this many eligible invoices receive a statement of "
+        help="Customers with at least this many eligible invoices receive a statement "
+        "of "
         "account instead of an invoice-by-invoice message.",
     )
     personal_send_direct = fields.Boolean(
         string="Send personal emails directly",
-        help="When unchecked, a personal email is prepared as a draft in an activity for the "
+        help="When unchecked, a personal email is prepared as a draft in an activity "
+        "for the "
         "credit manager, who reviews and sends it.",
     )
     default_manager_id = fields.Many2one(
         "res.users",
         string="Default Credit Manager",
-        help="Contact person and activity owner for customers without a named credit manager.",
+        help="Contact person and activity owner for customers without a named credit "
+        "manager.",
     )
-    step_ids = fields.One2many("dunning.segment.step", "segment_id", string="Steps", copy=True)
+    step_ids = fields.One2many(
+        "dunning.segment.step", "segment_id", string="Steps", copy=True
+    )
     partner_count = fields.Integer(compute="_compute_partner_count", string="Customers")
     # Fit rules for the segment review: a customer whose behaviour falls outside them is
     # flagged for its manager, never moved silently.
@@ -63,13 +70,15 @@ class DunningSegment(models.Model):
     )
     review_max_broken_promises = fields.Integer(
         string="Max. Broken Promises",
-        help="Flag customers with more broken promises than this over the last 12 months "
+        help="Flag customers with more broken promises than this over the last 12 "
+        "months "
         "(-1: no limit).",
         default=-1,
     )
     review_min_avg_days_late = fields.Float(
         string="Better Than: Average Days Late",
-        help="Suggest a more trusted segment when the average payment delay is at most this "
+        help="Suggest a more trusted segment when the average payment delay is at most "
+        "this "
         "value (-1: never suggested).",
         default=-1,
     )
@@ -83,11 +92,15 @@ class DunningSegment(models.Model):
         help="Segment suggested when a customer does better than the rule above.",
     )
 
-    _code_unique = models.Constraint("UNIQUE(code)", "The code of a dunning segment must be unique.")
+    _code_unique = models.Constraint(
+        "UNIQUE(code)", "The code of a dunning segment must be unique."
+    )
 
     def _compute_partner_count(self):
         groups = self.env["res.partner"]._read_group(
-            [("dunning_segment_id", "in", self.ids)], ["dunning_segment_id"], ["__count"]
+            [("dunning_segment_id", "in", self.ids)],
+            ["dunning_segment_id"],
+            ["__count"],
         )
         counts = {segment.id: count for segment, count in groups}
         for segment in self:
@@ -106,20 +119,23 @@ class DunningSegment(models.Model):
             if segment.cadence_days < 0:
                 raise ValidationError(
                     self.env._(
-                        "The cadence of segment %(name)s cannot be negative.", name=segment.name
+                        "The cadence of segment %(name)s cannot be negative.",
+                        name=segment.name,
                     )
                 )
             if segment.weekly_cap < 1:
                 raise ValidationError(
                     self.env._(
-                        "The weekly cap of segment %(name)s must allow at least one message.",
+                        "The weekly cap of segment %(name)s must allow at least one "
+                        "message.",
                         name=segment.name,
                     )
                 )
             if segment.statement_threshold < 1:
                 raise ValidationError(
                     self.env._(
-                        "The statement threshold of segment %(name)s must be at least 1 invoice.",
+                        "The statement threshold of segment %(name)s must be at least "
+                        "1 invoice.",
                         name=segment.name,
                     )
                 )

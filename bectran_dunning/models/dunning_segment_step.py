@@ -16,7 +16,8 @@ class DunningSegmentStep(models.Model):
     name = fields.Char(required=True, translate=True)
     description = fields.Text(translate=True)
     days = fields.Integer(
-        string="Days Overdue", help="The step starts when the oldest invoice is this late."
+        string="Days Overdue",
+        help="The step starts when the oldest invoice is this late.",
     )
     channel = fields.Selection(
         [
@@ -41,19 +42,21 @@ class DunningSegmentStep(models.Model):
             if any(step.days < 0 for step in steps):
                 raise ValidationError(
                     self.env._(
-                        "Steps of segment %(segment)s cannot start before the due date.",
+                        "Steps of segment %(segment)s cannot start before the due "
+                        "date.",
                         segment=segment.name,
                     )
                 )
             days = steps.mapped("days")
-            if any(later <= earlier for earlier, later in zip(days, days[1:], strict=False)):
+            if any(
+                later <= earlier for earlier, later in zip(days, days[1:], strict=False)
+            ):
                 raise ValidationError(
                     self.env._(
-                        "Steps of segment %(segment)s must start at increasing days overdue: "
+                        "Steps of segment %(segment)s must start at increasing days "
+                        "overdue: "
                         "%(order)s.",
                         segment=segment.name,
-                        order=", ".join(
-                            f"{step.name} ({step.days})" for step in steps
-                        ),
+                        order=", ".join(f"{step.name} ({step.days})" for step in steps),
                     )
                 )

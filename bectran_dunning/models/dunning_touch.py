@@ -11,7 +11,9 @@ class DunningTouch(models.Model):
     _order = "date desc, id desc"
     _rec_name = "partner_id"
 
-    run_id = fields.Many2one("dunning.run", ondelete="cascade", index=True, readonly=True)
+    run_id = fields.Many2one(
+        "dunning.run", ondelete="cascade", index=True, readonly=True
+    )
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True, readonly=True
     )
@@ -75,8 +77,12 @@ class DunningTouch(models.Model):
     amount_asked = fields.Monetary(readonly=True)
     amount_in_flight = fields.Monetary(string="Received, Not Applied", readonly=True)
     amount_credits = fields.Monetary(string="Credits", readonly=True)
-    promise_id = fields.Many2one("dunning.promise", readonly=True, index="btree_not_null")
-    mail_message_id = fields.Many2one("mail.message", readonly=True, index="btree_not_null")
+    promise_id = fields.Many2one(
+        "dunning.promise", readonly=True, index="btree_not_null"
+    )
+    mail_message_id = fields.Many2one(
+        "mail.message", readonly=True, index="btree_not_null"
+    )
     mail_id = fields.Many2one("mail.mail", readonly=True, index="btree_not_null")
     activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
 
@@ -91,10 +97,13 @@ class DunningTouch(models.Model):
     def _compute_display_name(self):
         actions = dict(self._fields["action"]._description_selection(self.env))
         for touch in self:
-            touch.display_name = f"{touch.partner_id.display_name or ''}: " + self.env._(
-                "%(action)s on %(date)s",
-                action=actions.get(touch.action, touch.action or ""),
-                date=touch.date or "",
+            touch.display_name = (
+                f"{touch.partner_id.display_name or ''}: "
+                + self.env._(
+                    "%(action)s on %(date)s",
+                    action=actions.get(touch.action, touch.action or ""),
+                    date=touch.date or "",
+                )
             )
 
     @api.depends("reason_codes")
@@ -107,35 +116,48 @@ class DunningTouch(models.Model):
     @api.model
     def _reason_labels(self):
         """Reason code → plain sentence, in the user's language."""
-        _ = self.env._
         return {
-            "not_due": _("No invoice is overdue yet."),
-            "cash_buffer": _(
-                "The overdue invoices are within the cash-application buffer: a payment may "
+            "not_due": self.env._("No invoice is overdue yet."),
+            "cash_buffer": self.env._(
+                "The overdue invoices are within the cash-application buffer: a "
+                "payment may "
                 "already be on its way."
             ),
-            "grace_period": _("The customer's segment grants a grace period that is not over yet."),
-            "payment_in_flight": _(
-                "A payment has been received but not yet applied; it covers what is overdue."
+            "grace_period": self.env._(
+                "The customer's segment grants a grace period that is not over yet."
             ),
-            "dispute_hold": _(
-                "An invoice is under dispute and is held back until the dispute is closed."
+            "payment_in_flight": self.env._(
+                "A payment has been received but not yet applied; it covers what is "
+                "overdue."
             ),
-            "promise_pause": _(
-                "The customer promised to pay; dunning is paused until the promised date "
+            "dispute_hold": self.env._(
+                "An invoice is under dispute and is held back until the dispute is "
+                "closed."
+            ),
+            "promise_pause": self.env._(
+                "The customer promised to pay; dunning is paused until the promised "
+                "date "
                 "plus the buffer."
             ),
-            "promise_broken": _("A promise to pay was not kept."),
-            "no_followup": _("An invoice is marked to be excluded from follow-ups."),
-            "excluded": _("The customer is excluded from dunning."),
-            "cadence": _(
-                "The customer was contacted recently; the segment's cadence is not over yet."
+            "promise_broken": self.env._("A promise to pay was not kept."),
+            "no_followup": self.env._(
+                "An invoice is marked to be excluded from follow-ups."
             ),
-            "weekly_cap": _("The weekly limit of messages to this customer is reached."),
-            "already_touched": _("The customer was already contacted today."),
-            "statement": _(
-                "Many invoices are open: a single statement of account is sent instead of "
+            "excluded": self.env._("The customer is excluded from dunning."),
+            "cadence": self.env._(
+                "The customer was contacted recently; the segment's cadence is not "
+                "over yet."
+            ),
+            "weekly_cap": self.env._(
+                "The weekly limit of messages to this customer is reached."
+            ),
+            "already_touched": self.env._("The customer was already contacted today."),
+            "statement": self.env._(
+                "Many invoices are open: a single statement of account is sent instead "
+                "of "
                 "separate reminders."
             ),
-            "no_contact": _("The customer has no email address: a phone call is planned."),
+            "no_contact": self.env._(
+                "The customer has no email address: a phone call is planned."
+            ),
         }

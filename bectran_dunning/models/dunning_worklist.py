@@ -7,8 +7,8 @@ from odoo.tools import SQL
 class DunningWorklist(models.Model):
     """Customers to act on: overdue invoices that no dispute or promise holds back.
 
-    A database view, so that the list sorts by amount and age; it is evaluated when it is
-    read (against the database's current date), never stored.
+    A database view, so that the list sorts by amount and age; it is evaluated when
+    it is read (against the database's current date), never stored.
     """
 
     _name = "dunning.worklist"
@@ -20,18 +20,20 @@ class DunningWorklist(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    segment_id = fields.Many2one("dunning.segment", string="Segment", readonly=True)
+    segment_id = fields.Many2one("dunning.segment", readonly=True)
     manager_id = fields.Many2one("res.users", string="Credit Manager", readonly=True)
     overdue_amount = fields.Monetary(string="Overdue", readonly=True)
     invoice_count = fields.Integer(string="Overdue Invoices", readonly=True)
-    oldest_due_date = fields.Date(string="Oldest Due Date", readonly=True)
-    days_overdue = fields.Integer(string="Days Overdue", compute="_compute_days_overdue")
+    oldest_due_date = fields.Date(readonly=True)
+    days_overdue = fields.Integer(compute="_compute_days_overdue")
     last_touch_date = fields.Date(string="Last Contact", readonly=True)
 
     def _compute_days_overdue(self):
         today = fields.Date.context_today(self)
         for row in self:
-            row.days_overdue = (today - row.oldest_due_date).days if row.oldest_due_date else 0
+            row.days_overdue = (
+                (today - row.oldest_due_date).days if row.oldest_due_date else 0
+            )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -111,10 +113,15 @@ class DunningWorklist(models.Model):
 
     def action_open_invoices(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice"
+        )
         action["domain"] = [
             ("commercial_partner_id", "=", self.partner_id.id),
             ("company_id", "=", self.company_id.id),
         ]
-        action["context"] = {"search_default_late": 1, "default_move_type": "out_invoice"}
+        action["context"] = {
+            "search_default_late": 1,
+            "default_move_type": "out_invoice",
+        }
         return action

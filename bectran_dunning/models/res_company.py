@@ -10,13 +10,15 @@ class ResCompany(models.Model):
     dunning_buffer_days = fields.Integer(
         string="Cash-Application Buffer (days)",
         default=4,
-        help="No invoice is dunned while it is at most this many days overdue: the payment "
+        help="No invoice is dunned while it is at most this many days overdue: the "
+        "payment "
         "may be on its way.",
     )
     dunning_default_segment_id = fields.Many2one(
         "dunning.segment",
         string="Default Dunning Segment",
-        help="Segment of customers without a segment and with a normal degree of trust.",
+        help="Segment of customers without a segment and with a normal degree of "
+        "trust.",
     )
 
     @api.constrains("dunning_buffer_days")

@@ -27,20 +27,23 @@ class ResPartner(models.Model):
 
     dunning_segment_id = fields.Many2one(
         "dunning.segment",
-        string="Dunning Segment",
         tracking=True,
-        help="Trust segment deciding how this customer is dunned. When empty, Community's "
+        help="Trust segment deciding how this customer is dunned. When empty, "
+        "Community's "
         "degree of trust decides (good: Strategic, normal: Standard, bad: Watchlist).",
     )
     dunning_effective_segment_id = fields.Many2one(
-        "dunning.segment", string="Effective Segment", compute="_compute_dunning_effective_segment"
+        "dunning.segment",
+        string="Effective Segment",
+        compute="_compute_dunning_effective_segment",
     )
     dunning_manager_id = fields.Many2one(
         "res.users",
         string="Credit Manager",
         tracking=True,
         domain=[("share", "=", False)],
-        help="Named contact of the customer: personal emails are written in their name and "
+        help="Named contact of the customer: personal emails are written in their name "
+        "and "
         "phone calls are planned for them.",
     )
     dunning_excluded = fields.Boolean(
@@ -48,20 +51,34 @@ class ResPartner(models.Model):
         tracking=True,
         help="No reminder, statement or call is ever planned for this customer.",
     )
-    dunning_touch_ids = fields.One2many("dunning.touch", "partner_id", string="Dunning History")
-    dunning_dispute_ids = fields.One2many("dunning.dispute", "partner_id", string="Disputes")
-    dunning_promise_ids = fields.One2many("dunning.promise", "partner_id", string="Promises")
+    dunning_touch_ids = fields.One2many(
+        "dunning.touch", "partner_id", string="Dunning History"
+    )
+    dunning_dispute_ids = fields.One2many(
+        "dunning.dispute", "partner_id", string="Disputes"
+    )
+    dunning_promise_ids = fields.One2many(
+        "dunning.promise", "partner_id", string="Promises"
+    )
     dunning_open_amount = fields.Monetary(
-        string="Open", compute="_compute_dunning_amounts", currency_field="dunning_currency_id"
+        string="Open",
+        compute="_compute_dunning_amounts",
+        currency_field="dunning_currency_id",
     )
     dunning_overdue_amount = fields.Monetary(
-        string="Overdue", compute="_compute_dunning_amounts", currency_field="dunning_currency_id"
+        string="Overdue",
+        compute="_compute_dunning_amounts",
+        currency_field="dunning_currency_id",
     )
     dunning_disputed_amount = fields.Monetary(
-        string="Disputed", compute="_compute_dunning_amounts", currency_field="dunning_currency_id"
+        string="Disputed",
+        compute="_compute_dunning_amounts",
+        currency_field="dunning_currency_id",
     )
     dunning_promised_amount = fields.Monetary(
-        string="Promised", compute="_compute_dunning_amounts", currency_field="dunning_currency_id"
+        string="Promised",
+        compute="_compute_dunning_amounts",
+        currency_field="dunning_currency_id",
     )
     dunning_in_flight_amount = fields.Monetary(
         string="Received, Not Applied",
@@ -77,8 +94,12 @@ class ResPartner(models.Model):
     dunning_last_touch_date = fields.Date(
         string="Last Contact", compute="_compute_dunning_last_touch"
     )
-    dunning_status = fields.Text(string="Collection Status", compute="_compute_dunning_status")
-    dunning_next_action = fields.Char(string="Next Action", compute="_compute_dunning_status")
+    dunning_status = fields.Text(
+        string="Collection Status", compute="_compute_dunning_status"
+    )
+    dunning_next_action = fields.Char(
+        string="Next Action", compute="_compute_dunning_status"
+    )
     dunning_next_action_date = fields.Date(
         string="Next Action Date", compute="_compute_dunning_status"
     )
@@ -86,7 +107,8 @@ class ResPartner(models.Model):
         string="To Collect",
         compute="_compute_dunning_worklist",
         search="_search_dunning_worklist",
-        help="Has overdue posted invoices that are neither disputed nor under a promise.",
+        help="Has overdue posted invoices that are neither disputed nor under a "
+        "promise.",
     )
     dunning_dispute_count = fields.Integer(compute="_compute_dunning_counts")
     dunning_promise_count = fields.Integer(compute="_compute_dunning_counts")
@@ -108,7 +130,10 @@ class ResPartner(models.Model):
             commercial = partner.commercial_partner_id
             partner.dunning_effective_segment_id = (
                 commercial.dunning_segment_id
-                or (commercial.trust in ("good", "bad") and by_trust.get(commercial.trust))
+                or (
+                    commercial.trust in ("good", "bad")
+                    and by_trust.get(commercial.trust)
+                )
                 or fallback
             )
 
@@ -211,7 +236,9 @@ class ResPartner(models.Model):
         )
         last = {p.id: day for p, day in groups}
         for partner in self:
-            partner.dunning_last_touch_date = last.get(partner.commercial_partner_id.id, False)
+            partner.dunning_last_touch_date = last.get(
+                partner.commercial_partner_id.id, False
+            )
 
     def _compute_dunning_counts(self):
         commercial_ids = self.commercial_partner_id.ids
@@ -263,10 +290,13 @@ class ResPartner(models.Model):
             else:
                 action = actions.get(decision.action, decision.action)
                 if decision.outcome == core.OUTCOME_SEND:
-                    headline = self.env._("Due for contact today: %(action)s.", action=action)
+                    headline = self.env._(
+                        "Due for contact today: %(action)s.", action=action
+                    )
                 else:
                     headline = self.env._(
-                        "Due for contact today: %(action)s, prepared for the credit manager.",
+                        "Due for contact today: %(action)s, prepared for the credit "
+                        "manager.",
                         action=action,
                     )
                 partner.dunning_next_action = action
@@ -275,14 +305,16 @@ class ResPartner(models.Model):
 
     @api.model
     def _dunning_forecast(self, partner_ids, today, horizon=FORECAST_DAYS):
-        """``{partner_id: (action, date)}``: the first day within ``horizon`` on which the
-        run would contact the customer if nothing changes (no payment, no new dispute).
+        """``{partner_id: (action, date)}``: the first day within ``horizon`` on which
+        the run would contact the customer if nothing changes (no payment, no dispute).
 
-        One snapshot per partner, replayed on later dates by the pure core: no query per
-        day.
+        One snapshot per partner, replayed on later dates by the pure core: no query
+        per day.
         """
         partners = self.browse(partner_ids)
-        snapshots = self.env["dunning.run"]._gather_snapshots(partners, today, self.env.company)
+        snapshots = self.env["dunning.run"]._gather_snapshots(
+            partners, today, self.env.company
+        )
         result = {}
         for pid, snapshot in snapshots.items():
             for offset in range(1, horizon + 1):
@@ -320,7 +352,10 @@ class ResPartner(models.Model):
                 (
                     "line_ids",
                     "not any",
-                    [("account_type", "=", "asset_receivable"), ("no_followup", "=", True)],
+                    [
+                        ("account_type", "=", "asset_receivable"),
+                        ("no_followup", "=", True),
+                    ],
                 ),
                 ("dunning_hold", "=", "none"),
                 ("commercial_partner_id.dunning_excluded", "=", False),
@@ -336,6 +371,7 @@ class ResPartner(models.Model):
             and not self.env.su
             and not self.env.user.has_group("bectran_dunning.group_dunning_manager")
         ):
+
             def value(partner, name):
                 record_value = partner[name]
                 return record_value.id if name != "dunning_excluded" else record_value
@@ -348,7 +384,8 @@ class ResPartner(models.Model):
             if changed:
                 raise AccessError(
                     self.env._(
-                        "Only a credit manager can change a customer's dunning segment, "
+                        "Only a credit manager can change a customer's dunning "
+                        "segment, "
                         "credit manager or exclusion."
                     )
                 )
@@ -379,7 +416,10 @@ class ResPartner(models.Model):
             "res_model": "dunning.promise.wizard",
             "view_mode": "form",
             "target": "new",
-            "context": {"active_model": "res.partner", "active_id": self.commercial_partner_id.id},
+            "context": {
+                "active_model": "res.partner",
+                "active_id": self.commercial_partner_id.id,
+            },
         }
 
     def action_dunning_preview(self):

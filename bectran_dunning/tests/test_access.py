@@ -18,7 +18,8 @@ class TestAccess(DunningModelsCase):
         super().setUpClass()
         # Billing users are collectors; accounting administrators are credit managers.
         cls.collector = new_test_user(
-            cls.env, login="collector",
+            cls.env,
+            login="collector",
             groups="account.group_account_invoice,base.group_partner_manager",
         )
         cls.manager = new_test_user(
@@ -29,9 +30,15 @@ class TestAccess(DunningModelsCase):
         )
 
     def test_groups_follow_accounting_roles(self):
-        self.assertTrue(self.collector.has_group("bectran_dunning.group_dunning_collector"))
-        self.assertFalse(self.collector.has_group("bectran_dunning.group_dunning_manager"))
-        admin = new_test_user(self.env, login="acc_admin", groups="account.group_account_manager")
+        self.assertTrue(
+            self.collector.has_group("bectran_dunning.group_dunning_collector")
+        )
+        self.assertFalse(
+            self.collector.has_group("bectran_dunning.group_dunning_manager")
+        )
+        admin = new_test_user(
+            self.env, login="acc_admin", groups="account.group_account_manager"
+        )
         self.assertTrue(admin.has_group("bectran_dunning.group_dunning_manager"))
         plain = new_test_user(self.env, login="plain", groups="base.group_user")
         self.assertFalse(plain.has_group("bectran_dunning.group_dunning_collector"))
@@ -41,9 +48,11 @@ class TestAccess(DunningModelsCase):
         invoice = self._invoice(self.customer, date(2026, 3, 1), 800)
         other = self._invoice(self.customer, date(2026, 3, 2), 300)
         env = self.env(user=self.collector)
-        wizard = env["dunning.dispute.wizard"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create({"reason": "pricing"})
+        wizard = (
+            env["dunning.dispute.wizard"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"reason": "pricing"})
+        )
         dispute = env["dunning.dispute"].browse(wizard.action_confirm()["res_id"])
         self.assertEqual(dispute.user_id, self.collector)
         dispute.note = "<p>Customer sent the price list</p>"
@@ -95,7 +104,11 @@ class TestAccess(DunningModelsCase):
 
     def test_touches_are_read_only_for_collectors(self):
         touch = self.env["dunning.touch"].create(
-            {"partner_id": self.customer.id, "date": date(2026, 3, 10), "state": "suppressed"}
+            {
+                "partner_id": self.customer.id,
+                "date": date(2026, 3, 10),
+                "state": "suppressed",
+            }
         )
         as_collector = touch.with_user(self.collector)
         self.assertEqual(as_collector.state, "suppressed")
@@ -110,7 +123,11 @@ class TestAccess(DunningModelsCase):
         dispute = self._dispute(invoice)
         promise = self._promise(self.customer, date(2026, 3, 15), 100)
         touch = self.env["dunning.touch"].create(
-            {"partner_id": self.customer.id, "date": date(2026, 3, 10), "state": "suppressed"}
+            {
+                "partner_id": self.customer.id,
+                "date": date(2026, 3, 10),
+                "state": "suppressed",
+            }
         )
         company_b = self.setup_other_company(name="Company B")["company"]
         user_b = new_test_user(

@@ -33,7 +33,11 @@ class DunningModelsCase(AccountTestInvoicingCommon):
             {"name": "Acme Corp", "email": "acme@example.com", "is_company": True}
         )
         cls.contact = cls.env["res.partner"].create(
-            {"name": "Ann Acme", "parent_id": cls.customer.id, "email": "ann@example.com"}
+            {
+                "name": "Ann Acme",
+                "parent_id": cls.customer.id,
+                "email": "ann@example.com",
+            }
         )
         cls.other_customer = cls.env["res.partner"].create(
             {"name": "Globex", "email": "globex@example.com", "is_company": True}
@@ -54,7 +58,8 @@ class DunningModelsCase(AccountTestInvoicingCommon):
             price_unit=amount,
             partner_id=partner,
             invoice_date=due,
-            # Without a payment term Odoo keeps the due date it is given (default: today).
+            # Without a payment term Odoo keeps the due date it is given (default:
+            # today).
             invoice_date_due=due,
             invoice_payment_term_id=False,
             tax_ids=cls.env["account.tax"],
@@ -95,24 +100,35 @@ class TestSegment(DunningModelsCase):
     def test_seeded_steps_and_templates(self):
         expected = {
             self.strategic: [(14, "personal_email"), (30, "phone_call")],
-            self.standard: [(0, "email"), (15, "email"), (30, "phone_call"), (45, "email")],
+            self.standard: [
+                (0, "email"),
+                (15, "email"),
+                (30, "phone_call"),
+                (45, "email"),
+            ],
             self.watchlist: [(0, "email"), (5, "phone_call"), (14, "email")],
         }
         for segment, steps in expected.items():
             with self.subTest(segment=segment.name):
                 self.assertEqual(
-                    [(s.days, s.channel) for s in segment.step_ids.sorted("sequence")], steps
+                    [(s.days, s.channel) for s in segment.step_ids.sorted("sequence")],
+                    steps,
                 )
                 self.assertEqual(segment.statement_threshold, 5)
                 emails = segment.step_ids.filtered(lambda s: s.channel != "phone_call")
-                self.assertTrue(all(s.mail_template_id.model == "dunning.touch" for s in emails))
+                self.assertTrue(
+                    all(s.mail_template_id.model == "dunning.touch" for s in emails)
+                )
         self.assertEqual(self.strategic.first_touch, "personal")
         self.assertEqual(
             self.standard.step_ids[0].mail_template_id,
             self.env.ref("bectran_dunning.mail_template_reminder"),
         )
         self.assertEqual(
-            (self.strategic.review_max_avg_days_late, self.strategic.review_max_broken_promises),
+            (
+                self.strategic.review_max_avg_days_late,
+                self.strategic.review_max_broken_promises,
+            ),
             (30, 1),
         )
 
@@ -120,7 +136,12 @@ class TestSegment(DunningModelsCase):
         policy = self.standard._policy()
         self.assertIsInstance(policy, core.Policy)
         self.assertEqual(
-            (policy.grace_days, policy.cadence_days, policy.weekly_cap, policy.first_touch),
+            (
+                policy.grace_days,
+                policy.cadence_days,
+                policy.weekly_cap,
+                policy.first_touch,
+            ),
             (0, 7, 2, "automated"),
         )
         self.assertEqual([s.days for s in policy.steps], [0, 15, 30, 45])
@@ -137,16 +158,21 @@ class TestSegment(DunningModelsCase):
             ("statement_threshold", 0, "statement threshold"),
         ):
             with self.subTest(field=field):
-                with self.assertRaisesRegex(ValidationError, f"{words} of segment Standard"):
+                with self.assertRaisesRegex(
+                    ValidationError, f"{words} of segment Standard"
+                ):
                     self.standard.write({field: value})
         self.assertEqual(self.standard.weekly_cap, 2, "a rejected edit changes nothing")
 
     def test_steps_out_of_order_are_refused_and_nothing_is_lost(self):
         with self.assertRaisesRegex(
-            ValidationError, "Steps of segment Standard must start at increasing days overdue"
+            ValidationError,
+            "Steps of segment Standard must start at increasing days overdue",
         ):
             self.standard.step_ids.sorted("sequence")[1].days = 50
-        self.assertEqual(self.standard.step_ids.sorted("sequence").mapped("days"), [0, 15, 30, 45])
+        self.assertEqual(
+            self.standard.step_ids.sorted("sequence").mapped("days"), [0, 15, 30, 45]
+        )
         with self.assertRaisesRegex(ValidationError, "increasing days overdue"):
             self.env["dunning.segment"].create(
                 {
@@ -166,7 +192,14 @@ class TestSegment(DunningModelsCase):
                 "name": "Custom",
                 "code": "custom",
                 "step_ids": [
-                    Command.create({"name": "Call", "sequence": 2, "days": 20, "channel": "phone_call"}),
+                    Command.create(
+                        {
+                            "name": "Call",
+                            "sequence": 2,
+                            "days": 20,
+                            "channel": "phone_call",
+                        }
+                    ),
                     Command.create({"name": "Mail", "sequence": 1, "days": 5}),
                 ],
             }
@@ -179,8 +212,12 @@ class TestSegment(DunningModelsCase):
             self.env["dunning.segment"].create({"name": "Copy", "code": "standard"})
 
     def test_partner_count(self):
+        before = self.watchlist.partner_count
         self.customer.dunning_segment_id = self.watchlist
-        self.assertEqual(self.watchlist.partner_count, 1)
+        self.watchlist.invalidate_recordset(["partner_count"])
+        self.assertEqual(self.watchlist.partner_count, before + 1)
+        action = self.watchlist.action_open_partners()
+        self.assertIn(self.customer, self.env["res.partner"].search(action["domain"]))
 
 
 @tagged("post_install", "-at_install")
@@ -202,7 +239,9 @@ class TestPartner(DunningModelsCase):
         self.assertEqual(partner.dunning_effective_segment_id, self.watchlist)
         partner.dunning_segment_id = self.strategic
         self.assertEqual(partner.dunning_effective_segment_id, self.strategic)
-        contact = self.env["res.partner"].create({"name": "Its contact", "parent_id": partner.id})
+        contact = self.env["res.partner"].create(
+            {"name": "Its contact", "parent_id": partner.id}
+        )
         self.assertEqual(contact.dunning_effective_segment_id, self.strategic)
 
     @freeze_time("2026-03-20")
@@ -258,7 +297,9 @@ class TestPartner(DunningModelsCase):
             before = self.env.cr.sql_log_count
             subset.mapped("dunning_overdue_amount")
             counts.append(self.env.cr.sql_log_count - before)
-        self.assertEqual(counts[1], counts[2], f"queries for 2 vs 9 partners: {counts[1:]}")
+        self.assertEqual(
+            counts[1], counts[2], f"queries for 2 vs 9 partners: {counts[1:]}"
+        )
 
     @freeze_time("2026-03-20")
     def test_worklist_holds_back_disputed_and_promised_customers(self):
@@ -268,10 +309,13 @@ class TestPartner(DunningModelsCase):
         promised_only = self.env["res.partner"].create({"name": "Promises Ltd"})
         self._invoice(promised_only, date(2026, 3, 1))
         self._promise(promised_only, date(2026, 3, 30), 500)
-        excluded = self.env["res.partner"].create({"name": "Excluded Ltd", "dunning_excluded": True})
+        excluded = self.env["res.partner"].create(
+            {"name": "Excluded Ltd", "dunning_excluded": True}
+        )
         self._invoice(excluded, date(2026, 3, 1))
         not_due = self.env["res.partner"].create({"name": "Future Ltd"})
-        # Far ahead: the worklist view compares with the database's date, not the frozen one.
+        # Far ahead: the worklist view compares with the database's date, not the
+        # frozen one.
         self._invoice(not_due, date(2099, 4, 1))
         worklist = self.env["res.partner"].search([("dunning_worklist", "=", True)])
         self.assertIn(self.customer, worklist)
@@ -293,10 +337,13 @@ class TestPartner(DunningModelsCase):
                 {"overdue_amount": 1000, "invoice_count": 1, "days_overdue": 19},
             ],
         )
-        self.assertFalse(rows.partner_id & (disputed_only | promised_only | excluded | not_due))
+        self.assertFalse(
+            rows.partner_id & (disputed_only | promised_only | excluded | not_due)
+        )
         owes.no_followup = True
         self.assertNotIn(
-            self.customer, self.env["res.partner"].search([("dunning_worklist", "=", True)])
+            self.customer,
+            self.env["res.partner"].search([("dunning_worklist", "=", True)]),
         )
 
     def test_status_without_decision(self):
@@ -322,13 +369,19 @@ class TestPartner(DunningModelsCase):
             amount_asked=Decimal("1000"),
         )
         run_model = type(self.env["dunning.run"])
-        with patch.object(run_model, "_decide_partners", lambda *a, **k: {self.customer.id: held}):
+        with patch.object(
+            run_model, "_decide_partners", lambda *a, **k: {self.customer.id: held}
+        ):
             self.customer.invalidate_recordset(["dunning_status"])
             self.assertIn("Not contacted today.", self.customer.dunning_status)
             self.assertIn("An invoice is under dispute", self.customer.dunning_status)
             self.assertFalse(self.customer.dunning_next_action_date)
-        with patch.object(run_model, "_decide_partners", lambda *a, **k: {self.customer.id: send}):
-            self.customer.invalidate_recordset(["dunning_status", "dunning_next_action"])
+        with patch.object(
+            run_model, "_decide_partners", lambda *a, **k: {self.customer.id: send}
+        ):
+            self.customer.invalidate_recordset(
+                ["dunning_status", "dunning_next_action"]
+            )
             self.assertEqual(self.customer.dunning_next_action, "Email")
             self.assertEqual(self.customer.dunning_next_action_date, date(2026, 3, 20))
             self.assertIn("Due for contact today", self.customer.dunning_status)
@@ -341,13 +394,17 @@ class TestPartner(DunningModelsCase):
             # A stand-in policy: contact from the 25th on.
             if snapshot.run_date >= date(2026, 3, 25):
                 return core.Decision(snapshot.partner_id, "email", "send")
-            return core.Decision(snapshot.partner_id, "none", "suppress", reason_codes=("cash_buffer",))
+            return core.Decision(
+                snapshot.partner_id, "none", "suppress", reason_codes=("cash_buffer",)
+            )
 
         with patch.object(engine, "decide", decide):
             self.customer.invalidate_recordset()
             self.assertEqual(self.customer.dunning_next_action, "Email")
             self.assertEqual(self.customer.dunning_next_action_date, date(2026, 3, 25))
-            self.assertIn("within the cash-application buffer", self.customer.dunning_status)
+            self.assertIn(
+                "within the cash-application buffer", self.customer.dunning_status
+            )
 
     def test_company_buffer(self):
         company = self.env["res.company"].create({"name": "Fresh Co"})
@@ -393,7 +450,9 @@ class TestDispute(DunningModelsCase):
             dispute = self._dispute(invoice)
         with freeze_time("2026-03-18"):
             dispute.action_resolve()
-        self.assertEqual((dispute.state, dispute.date_closed), ("resolved", date(2026, 3, 18)))
+        self.assertEqual(
+            (dispute.state, dispute.date_closed), ("resolved", date(2026, 3, 18))
+        )
         self.assertEqual(invoice.dunning_hold, "none")
         with self.assertRaisesRegex(UserError, "already closed"):
             dispute.action_reject()
@@ -407,13 +466,18 @@ class TestDispute(DunningModelsCase):
     def test_second_open_dispute_is_refused(self):
         invoice = self._invoice(self.customer, date(2026, 3, 1))
         first = self._dispute(invoice, note="first")
-        with self.assertRaisesRegex(ValidationError, f"{invoice.name} already has an open dispute"):
+        with self.assertRaisesRegex(
+            ValidationError, f"{invoice.name} already has an open dispute"
+        ):
             self._dispute(invoice, reason="quality")
         self.assertEqual(invoice.dunning_dispute_ids, first)
         first.action_reject()
         with self.assertRaisesRegex(ValidationError, "already has an open dispute"):
             self.env["dunning.dispute"].create(
-                [{"move_id": invoice.id, "reason": "other"}, {"move_id": invoice.id, "reason": "other"}]
+                [
+                    {"move_id": invoice.id, "reason": "other"},
+                    {"move_id": invoice.id, "reason": "other"},
+                ]
             )
         self.assertEqual(invoice.dunning_dispute_ids, first)
 
@@ -452,9 +516,12 @@ class TestPromise(DunningModelsCase):
                 }
             ],
         )
-        self.assertEqual((first.dunning_hold, untouched.dunning_hold), ("promised", "none"))
         self.assertEqual(
-            self.env["account.move"].search([("dunning_hold", "=", "promised")]), first | second
+            (first.dunning_hold, untouched.dunning_hold), ("promised", "none")
+        )
+        self.assertEqual(
+            self.env["account.move"].search([("dunning_hold", "=", "promised")]),
+            first | second,
         )
         self.assertEqual(first.dunning_promise_ids, promise)
 
@@ -484,11 +551,20 @@ class TestPromise(DunningModelsCase):
         invoice = self._invoice(self.customer, date(2026, 3, 1), 800)
         foreign = self._invoice(self.other_customer, date(2026, 3, 1), 800)
         cases = (
-            ((date(2026, 3, 9), 100, invoice), "promised date 2026-03-09 is in the past"),
+            (
+                (date(2026, 3, 9), 100, invoice),
+                "promised date 2026-03-09 is in the past",
+            ),
             ((date(2026, 3, 12), 0, invoice), "must be greater than zero"),
             ((date(2026, 3, 12), -5, invoice), "must be greater than zero"),
-            ((date(2026, 3, 12), 900, invoice), r"more than the open balance it covers \(.*800\.00"),
-            ((date(2026, 3, 12), 100, foreign), "can only cover customer invoices of Acme Corp"),
+            (
+                (date(2026, 3, 12), 900, invoice),
+                r"more than the open balance it covers \(.*800\.00",
+            ),
+            (
+                (date(2026, 3, 12), 100, foreign),
+                "can only cover customer invoices of Acme Corp",
+            ),
         )
         for (promised, amount, invoices), message in cases:
             with self.subTest(message=message):
@@ -502,7 +578,9 @@ class TestPromise(DunningModelsCase):
     @freeze_time("2026-03-10")
     def test_partner_of_another_company_is_refused(self):
         company_b = self.setup_other_company(name="Company B")["company"]
-        partner_b = self.env["res.partner"].create({"name": "B Only", "company_id": company_b.id})
+        partner_b = self.env["res.partner"].create(
+            {"name": "B Only", "company_id": company_b.id}
+        )
         self._invoice(self.customer, date(2026, 3, 1), 800)
         with self.assertRaisesRegex(ValidationError, "B Only belongs to Company B"):
             self._promise(partner_b, date(2026, 3, 12), 10)
@@ -547,14 +625,17 @@ class TestTouch(DunningModelsCase):
         held = self._invoice(self.customer, date(2026, 3, 2))
         touch = self.env["dunning.touch"].create(
             self._touch_vals(
-                move_ids=[Command.set(invoice.ids)], held_move_ids=[Command.set(held.ids)]
+                move_ids=[Command.set(invoice.ids)],
+                held_move_ids=[Command.set(held.ids)],
             )
         )
         self.assertEqual(
             touch.reason_text.splitlines(),
             [
-                "An invoice is under dispute and is held back until the dispute is closed.",
-                "The customer was contacted recently; the segment's cadence is not over yet.",
+                "An invoice is under dispute and is held back until the dispute is "
+                "closed.",
+                "The customer was contacted recently; the segment's cadence is not "
+                "over yet.",
             ],
         )
         self.assertEqual((touch.move_ids, touch.held_move_ids), (invoice, held))
@@ -612,21 +693,31 @@ class TestMailTemplates(DunningModelsCase):
         self.assertIn("400.00", body)
         self.assertIn("Cora Credit", body)
         self.assertIn("cora@example.com", body)
-        self.assertNotIn(f"/my/invoices/{held.id}?", body, "nothing to pay on a held invoice")
-        for xmlid in ("mail_template_firm", "mail_template_final", "mail_template_personal"):
+        self.assertNotIn(
+            f"/my/invoices/{held.id}?", body, "nothing to pay on a held invoice"
+        )
+        for xmlid in (
+            "mail_template_firm",
+            "mail_template_final",
+            "mail_template_personal",
+        ):
             with self.subTest(template=xmlid):
                 self.assertIn(asked.name, self._render(xmlid, touch)[1])
 
     @freeze_time("2026-03-15")
     def test_broken_promise_message_is_specific(self):
         invoice = self._invoice(self.customer, date(2026, 3, 1), 1200)
-        promise = self.env["dunning.promise"].with_context(dunning_import=True).create(
-            {
-                "partner_id": self.customer.id,
-                "move_ids": [Command.set(invoice.ids)],
-                "promised_date": date(2026, 3, 10),
-                "amount": 1200,
-            }
+        promise = (
+            self.env["dunning.promise"]
+            .with_context(dunning_import=True)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [Command.set(invoice.ids)],
+                    "promised_date": date(2026, 3, 10),
+                    "amount": 1200,
+                }
+            )
         )
         touch = self.env["dunning.touch"].create(
             {

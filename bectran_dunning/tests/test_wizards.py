@@ -19,7 +19,9 @@ class TestWizards(DunningModelsCase):
     def test_log_dispute_from_the_invoice(self):
         invoice = self._invoice(self.customer, date(2026, 3, 1))
         action = invoice.action_dunning_log_dispute()
-        self.assertEqual((action["res_model"], action["target"]), ("dunning.dispute.wizard", "new"))
+        self.assertEqual(
+            (action["res_model"], action["target"]), ("dunning.dispute.wizard", "new")
+        )
         form = Form(self._wizard_from(action))
         self.assertEqual(form.move_ids[:], invoice)
         form.reason = "quantity"
@@ -36,9 +38,11 @@ class TestWizards(DunningModelsCase):
     def test_dispute_wizard_keeps_the_constraints(self):
         invoice = self._invoice(self.customer, date(2026, 3, 1))
         self._dispute(invoice)
-        wizard = self.env["dunning.dispute.wizard"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create({"reason": "other"})
+        wizard = (
+            self.env["dunning.dispute.wizard"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"reason": "other"})
+        )
         with self.assertRaisesRegex(ValidationError, "already has an open dispute"):
             wizard.action_confirm()
         self.assertEqual(len(invoice.dunning_dispute_ids), 1)
@@ -76,9 +80,11 @@ class TestWizards(DunningModelsCase):
         invoices = self._invoice(self.customer, date(2026, 3, 1)) | self._invoice(
             self.other_customer, date(2026, 3, 1)
         )
-        wizard = self.env["dunning.promise.wizard"].with_context(
-            active_model="account.move", active_ids=invoices.ids
-        ).create({"promised_date": date(2026, 3, 20), "amount": 100})
+        wizard = (
+            self.env["dunning.promise.wizard"]
+            .with_context(active_model="account.move", active_ids=invoices.ids)
+            .create({"promised_date": date(2026, 3, 20), "amount": 100})
+        )
         with self.assertRaisesRegex(UserError, "made by one customer"):
             wizard.action_confirm()
         self.assertFalse(self.env["dunning.promise"].search([]))
@@ -91,6 +97,8 @@ class TestWizards(DunningModelsCase):
         self.assertEqual(form.partner_id, self.customer)
         form.promised_date = date(2026, 3, 12)
         form.amount = 800
-        promise = self.env["dunning.promise"].browse(form.save().action_confirm()["res_id"])
+        promise = self.env["dunning.promise"].browse(
+            form.save().action_confirm()["res_id"]
+        )
         self.assertFalse(promise.move_ids)
         self.assertEqual(promise.base_residual, 800)

@@ -21,7 +21,9 @@ class DunningDisputeWizard(models.TransientModel):
         default="other",
     )
     note = fields.Html()
-    user_id = fields.Many2one("res.users", string="Owner", default=lambda self: self.env.user)
+    user_id = fields.Many2one(
+        "res.users", string="Owner", default=lambda self: self.env.user
+    )
 
     @api.model
     def default_get(self, fields_list):

@@ -16,7 +16,8 @@ class DunningPromiseWizard(models.TransientModel):
     move_ids = fields.Many2many(
         "account.move",
         string="Invoices",
-        domain="[('commercial_partner_id', '=', partner_id), ('company_id', '=', company_id), "
+        domain="[('commercial_partner_id', '=', partner_id), ('company_id', '=', "
+        "company_id), "
         "('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
         "('amount_residual', '>', 0)]",
         help="Leave empty when the payment covers every open invoice of the customer.",
@@ -37,9 +38,11 @@ class DunningPromiseWizard(models.TransientModel):
         moves = self.env["account.move"]
         if context.get("active_model") == "account.move" and context.get("active_ids"):
             moves = moves.browse(context["active_ids"]).filtered(
-                lambda m: m.move_type == "out_invoice"
-                and m.state == "posted"
-                and m.amount_residual > 0
+                lambda m: (
+                    m.move_type == "out_invoice"
+                    and m.state == "posted"
+                    and m.amount_residual > 0
+                )
             )
         elif context.get("active_model") == "res.partner" and context.get("active_id"):
             partner = self.env["res.partner"].browse(context["active_id"])
@@ -57,7 +60,8 @@ class DunningPromiseWizard(models.TransientModel):
         if len(partners) > 1:
             raise UserError(
                 self.env._(
-                    "A promise is made by one customer: the selected invoices belong to "
+                    "A promise is made by one customer: the selected invoices belong "
+                    "to "
                     "%(names)s.",
                     names=", ".join(partners.mapped("display_name")),
                 )
