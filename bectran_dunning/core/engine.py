@@ -182,7 +182,7 @@ def _recent_statement(snapshot: t.Snapshot) -> bool:
 
 
 def customer_facing_count(touches: Iterable[t.PastTouch], run_date: date) -> int:
-    """Customer-facing messages sent in the rolling week ``(run_date - 7, run_date]``."""
+    """Customer-facing messages sent in the week ``(run_date - 7, run_date]``."""
     since = run_date - timedelta(days=CAP_WINDOW_DAYS)
     return sum(
         1

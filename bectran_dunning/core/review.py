@@ -132,6 +132,11 @@ def _figure(value) -> str:
     return str(value.normalize())
 
 
+def _days(value: Decimal) -> str:
+    """Days late with one decimal, half up as people round (45.25 -> 45.3)."""
+    return str(value.quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
 def _label(segment_code: str) -> str:
     return (segment_code or "its segment").replace("_", " ").title()
 
@@ -141,7 +146,7 @@ def _worse_evidence(behaviour: Behaviour, rule: FitRule, label: str) -> list[str
     avg = behaviour.avg_days_late
     if rule.max_avg_days_late is not None and avg > _dec(rule.max_avg_days_late):
         evidence.append(
-            f"Average days late {avg:.1f} exceeds "
+            f"Average days late {_days(avg)} exceeds "
             f"{_figure(rule.max_avg_days_late)} for {label}."
         )
     broken = behaviour.broken_promises
@@ -161,7 +166,7 @@ def _better_evidence(behaviour: Behaviour, rule: FitRule, label: str) -> list[st
         if avg >= _dec(rule.min_avg_days_late):
             return []
         evidence.append(
-            f"Average days late {avg:.1f} is below "
+            f"Average days late {_days(avg)} is below "
             f"{_figure(rule.min_avg_days_late)} for {label}."
         )
     broken = behaviour.broken_promises
