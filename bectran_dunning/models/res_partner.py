@@ -285,7 +285,13 @@ class ResPartner(models.Model):
             if decision.outcome == core.OUTCOME_SUPPRESS:
                 headline = self.env._("Not contacted today.")
                 action, day = forecast.get(pid, (False, False))
-                partner.dunning_next_action = actions.get(action, action)
+                partner.dunning_next_action = (
+                    actions.get(action, action)
+                    if action
+                    else self.env._(
+                        "Nothing planned in the next %(days)s days", days=FORECAST_DAYS
+                    )
+                )
                 partner.dunning_next_action_date = day
             else:
                 action = actions.get(decision.action, decision.action)

@@ -369,12 +369,19 @@ class TestPartner(DunningModelsCase):
             amount_asked=Decimal("1000"),
         )
         run_model = type(self.env["dunning.run"])
-        with patch.object(
-            run_model, "_decide_partners", lambda *a, **k: {self.customer.id: held}
+        with (
+            patch.object(
+                run_model, "_decide_partners", lambda *a, **k: {self.customer.id: held}
+            ),
+            patch.object(engine, "decide", lambda snapshot: held),
         ):
             self.customer.invalidate_recordset(["dunning_status"])
             self.assertIn("Not contacted today.", self.customer.dunning_status)
             self.assertIn("An invoice is under dispute", self.customer.dunning_status)
+            self.assertEqual(
+                self.customer.dunning_next_action,
+                "Nothing planned in the next 60 days",
+            )
             self.assertFalse(self.customer.dunning_next_action_date)
         with patch.object(
             run_model, "_decide_partners", lambda *a, **k: {self.customer.id: send}
