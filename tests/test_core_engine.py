@@ -306,7 +306,9 @@ def test_payment_in_flight_covering_everything_suppresses():
     )
     assert decision.outcome == t.OUTCOME_SUPPRESS
     assert decision.reason_codes == (t.PAYMENT_IN_FLIGHT,)
-    assert decision.item_ids == (1,)
+    # nothing is asked, but the touch still shows what was due and what covers it
+    assert decision.item_ids == ()
+    assert decision.amount_eligible == Decimal(300)
     assert decision.amount_in_flight == Decimal(300)
     assert decision.amount_asked == Decimal(0)
 
@@ -392,7 +394,8 @@ def test_no_step_reached_is_a_grace_period():
     decision = engine.decide(snapshot(item(1, 8), policy=policy))
     assert decision.outcome == t.OUTCOME_SUPPRESS
     assert decision.reason_codes == (t.GRACE_PERIOD,)
-    assert decision.item_ids == (1,)
+    assert decision.item_ids == ()
+    assert decision.amount_eligible == Decimal(100)
 
 
 def test_no_step_at_all_is_a_grace_period():

@@ -218,16 +218,18 @@ class _Context:
         **extra,
     ) -> t.Decision:
         """A decision on ``items``: the deciding ``codes`` first, then those of the
-        items held back."""
+        items held back. A suppressed decision asks for nothing, but its amounts
+        still say what was due."""
         items = tuple(items)
         eligible = sum((item.residual for item in items), t.ZERO)
         deciding = ordered_codes(codes)
         held = tuple(c for c in self.held_codes if c not in deciding)
+        asked = () if outcome == t.OUTCOME_SUPPRESS else items
         return t.Decision(
             partner_id=self.snapshot.partner_id,
             action=action,
             outcome=outcome,
-            item_ids=tuple(sorted(item.id for item in items)),
+            item_ids=tuple(sorted(item.id for item in asked)),
             reason_codes=deciding + held,
             held=self.held,
             amount_eligible=eligible,
