@@ -594,6 +594,22 @@ def test_broken_promise_asks_only_for_its_own_items():
     assert decision.item_ids == (2,)
 
 
+def test_broken_promise_asks_for_items_still_in_the_segment_grace():
+    decision = engine.decide(
+        snapshot(
+            item(1, 12),
+            item(2, 2),
+            policy=STRATEGIC,
+            promises=(promise(due_ago=5, amount=100, base=200, current=200),),
+        )
+    )
+    assert decision.action == t.BROKEN_PROMISE
+    assert decision.item_ids == (1,)
+    # asked, so not listed as held; the buffer still holds item 2
+    assert decision.held == ((2, (t.CASH_BUFFER,)),)
+    assert decision.reason_codes == (t.PROMISE_BROKEN, t.CASH_BUFFER)
+
+
 def test_earliest_broken_promise_is_the_one_answered():
     decision = engine.decide(
         snapshot(

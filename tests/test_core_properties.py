@@ -92,6 +92,7 @@ def test_decision_is_well_formed(snapshot):
     assert t.ZERO <= decision.amount_asked <= decision.amount_eligible
     held_ids = [item_id for item_id, _codes in decision.held]
     assert held_ids == sorted(held_ids)
+    assert not set(held_ids) & set(decision.item_ids)
     if snapshot.excluded:
         assert decision.reason_codes[0] == t.EXCLUDED
         assert not _acts(decision)

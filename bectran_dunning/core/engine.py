@@ -204,7 +204,6 @@ class _Context:
     codes: dict[int, tuple[str, ...]]
     eligible: tuple[t.Item, ...]
     held: tuple[tuple[int, tuple[str, ...]], ...]
-    held_codes: tuple[str, ...]
     verdicts: tuple[t.PromiseVerdict, ...]
     in_flight: Decimal
     credits: Decimal
@@ -222,16 +221,19 @@ class _Context:
         still say what was due."""
         items = tuple(items)
         eligible = sum((item.residual for item in items), t.ZERO)
+        asked = set() if outcome == t.OUTCOME_SUPPRESS else {i.id for i in items}
+        # A broken promise may ask for an item still in its segment grace: then
+        # that item is asked, not held.
+        held = tuple((i, c) for i, c in self.held if i not in asked)
         deciding = ordered_codes(codes)
-        held = tuple(c for c in self.held_codes if c not in deciding)
-        asked = () if outcome == t.OUTCOME_SUPPRESS else items
+        held_codes = ordered_codes(code for _i, c in held for code in c)
         return t.Decision(
             partner_id=self.snapshot.partner_id,
             action=action,
             outcome=outcome,
-            item_ids=tuple(sorted(item.id for item in asked)),
-            reason_codes=deciding + held,
-            held=self.held,
+            item_ids=tuple(sorted(asked)),
+            reason_codes=deciding + tuple(c for c in held_codes if c not in deciding),
+            held=held,
             amount_eligible=eligible,
             amount_asked=max(eligible - self.in_flight - self.credits, t.ZERO),
             amount_in_flight=self.in_flight,
@@ -258,7 +260,6 @@ class _Context:
 
 def _context(snapshot: t.Snapshot) -> _Context:
     codes = {item.id: item_codes(item, snapshot) for item in snapshot.items}
-    held = tuple(sorted((item_id, c) for item_id, c in codes.items() if c))
     verdicts = (
         evaluate_promise(promise, snapshot.run_date, snapshot.buffer_days)
         for promise in snapshot.promises
@@ -267,8 +268,7 @@ def _context(snapshot: t.Snapshot) -> _Context:
         snapshot=snapshot,
         codes=codes,
         eligible=tuple(item for item in snapshot.items if not codes[item.id]),
-        held=held,
-        held_codes=ordered_codes(code for _item_id, c in held for code in c),
+        held=tuple(sorted((item_id, c) for item_id, c in codes.items() if c)),
         verdicts=tuple(
             sorted(
                 (v for v in verdicts if v is not None),
