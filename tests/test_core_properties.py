@@ -16,7 +16,7 @@ from bectran_dunning.core import types as t
 # Fast enough for every commit; no example database written into the working tree.
 core_settings = settings(max_examples=200, deadline=None, database=None)
 
-SIMULATED_DAYS = 35
+SIMULATED_DAYS = 21  # three rolling weeks; the longest cadence is 14 days
 CONTACT_STATES = (t.TOUCH_SENT, t.TOUCH_PLANNED)
 
 
@@ -126,7 +126,7 @@ def test_a_second_evaluation_after_a_touch_sends_nothing(snapshot):
 @core_settings
 @given(snapshots())
 def test_daily_runs_respect_cap_cadence_and_one_voice(snapshot):
-    """Run every day for five weeks, recording each decision as the shell does."""
+    """Run every day for three weeks, recording each decision as the shell does."""
     policy = snapshot.policy
     touches = list(snapshot.touches)
     promises = snapshot.promises
@@ -145,8 +145,10 @@ def test_daily_runs_respect_cap_cadence_and_one_voice(snapshot):
             if touch.state in CONTACT_STATES and touch.action != t.NONE
         ]
         touches.append(touch_of(decision, day))
-        # the weekly cap holds on every day, history included
-        assert _sent_in_week(touches, day) <= policy.weekly_cap
+        # a message never takes the rolling week beyond the cap (the generated
+        # history alone may exceed it, as after the cap was lowered)
+        if decision.customer_facing:
+            assert _sent_in_week(touches, day) <= policy.weekly_cap
         # the cadence holds, but for the answer to a broken promise
         if decision.broken_promise is None and previous:
             assert (day - max(previous)).days >= policy.cadence_days
