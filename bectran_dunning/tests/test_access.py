@@ -143,3 +143,45 @@ class TestAccess(DunningModelsCase):
                 self.assertFalse(env_b[record._name].search([]))
                 with self.assertRaises(AccessError):
                     record.with_user(user_b).read(["partner_id"])
+
+    def test_collector_screens_open(self):
+        """Every collections screen opens for a collector; configuration is hidden."""
+        env = self.env(user=self.collector)
+        partner_form = env["res.partner"].get_views([(False, "form")])["views"]["form"]
+        self.assertIn('name="dunning"', partner_form["arch"])
+        self.assertIn("action_dunning_preview", partner_form["arch"])
+        move_form = env["account.move"].get_views([(False, "form")])["views"]["form"]
+        self.assertIn("action_dunning_log_dispute", move_form["arch"])
+        for model in (
+            "dunning.worklist",
+            "dunning.promise",
+            "dunning.dispute",
+            "dunning.touch",
+            "dunning.run",
+        ):
+            with self.subTest(model=model):
+                views = env[model].get_views([(False, "list"), (False, "search")])
+                self.assertTrue(views["views"]["list"]["arch"])
+                env[model].search([], limit=1)
+        menus = env["ir.ui.menu"]._visible_menu_ids()
+        self.assertIn(self.env.ref("bectran_dunning.menu_dunning_worklist").id, menus)
+        self.assertNotIn(self.env.ref("bectran_dunning.menu_dunning_segment").id, menus)
+        self.assertNotIn(
+            self.env.ref("bectran_dunning.menu_dunning_run_preview").id, menus
+        )
+
+    @freeze_time("2026-03-20")
+    def test_collector_previews_a_customer_and_a_manager_runs(self):
+        self._invoice(self.customer, date(2026, 3, 1))
+        action = self.contact.with_user(self.collector).action_dunning_preview()
+        touches = self.env["dunning.touch"].search(action["domain"])
+        self.assertEqual(touches.partner_id, self.customer)
+        self.assertEqual(set(touches.mapped("state")), {"preview"})
+        self.assertFalse(
+            self.env["mail.mail"].search([("recipient_ids", "in", self.customer.ids)])
+        )
+        with self.assertRaises(AccessError):
+            self.env["dunning.run"].with_user(self.collector).execute(dry_run=True)
+        server_action = self.env.ref("bectran_dunning.action_dunning_run_preview")
+        result = server_action.with_user(self.manager).run()
+        self.assertEqual(result["res_model"], "dunning.touch")
