@@ -4,6 +4,8 @@ from collections import OrderedDict
 
 from odoo import models
 
+from odoo.addons.base.models.ir_actions_report import _wkhtml
+
 STATEMENT_REPORT = "bectran_dunning.report_statement"
 
 
@@ -16,11 +18,16 @@ class IrActionsReport(models.Model):
         Debian's wkhtmltopdf (unpatched Qt) refuses several documents in one call; the
         streams collected here are merged into one PDF by ``_render_qweb_pdf``.
         """
-        if (
-            not res_ids
-            or len(set(res_ids)) < 2
-            or self._get_report(report_ref).report_name != STATEMENT_REPORT
-        ):
+        if self._get_report(report_ref).report_name != STATEMENT_REPORT:
+            return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=res_ids)
+        if not _wkhtml().is_patched_qt:
+            # The wait lets the header and footer scripts run; unpatched Qt has neither
+            # and the statement has no script, so a batch of 50 does not wait 50 seconds.
+            delay = self.env["ir.config_parameter"].sudo().get_param(
+                "bectran_dunning.statement_print_delay", "100"
+            )
+            self = self.with_context(bd_wkhtmltopdf_delay=delay)
+        if not res_ids or len(set(res_ids)) < 2:
             return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=res_ids)
         collected = OrderedDict()
         for res_id in OrderedDict.fromkeys(res_ids):
@@ -29,3 +36,17 @@ class IrActionsReport(models.Model):
             )
             collected[res_id] = streams[res_id]
         return collected
+
+    def _build_wkhtmltopdf_args(
+        self, paperformat_id, landscape, specific_paperformat_args=None, set_viewport_size=False
+    ):
+        args = super()._build_wkhtmltopdf_args(
+            paperformat_id,
+            landscape,
+            specific_paperformat_args=specific_paperformat_args,
+            set_viewport_size=set_viewport_size,
+        )
+        delay = self.env.context.get("bd_wkhtmltopdf_delay")
+        if delay and "--javascript-delay" in args:
+            args[args.index("--javascript-delay") + 1] = str(delay)
+        return args

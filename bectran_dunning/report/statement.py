@@ -344,17 +344,22 @@ class ReportStatement(models.AbstractModel):
         statements = self._get_statement_data(partners, date)
         links = self._statement_links(statements)
         docs = partners.commercial_partner_id
-        return {
+        # Unpatched Qt drops the header of web.external_layout: print the company
+        # letterhead inside the page instead.
+        inline_letterhead = data.get("report_type") == "pdf" and not _wkhtml().is_patched_qt
+        values = {
             "doc_ids": docs.ids,
             "doc_model": "res.partner",
             "docs": docs,
             "statements": statements,
             "links": links,
             "aging_buckets": [key for key, *_r in AGING_BUCKETS],
-            # Unpatched Qt drops the header of web.external_layout: print the company
-            # letterhead inside the page instead.
-            "inline_letterhead": data.get("report_type") == "pdf" and not _wkhtml().is_patched_qt,
+            "inline_letterhead": inline_letterhead,
         }
+        if inline_letterhead:
+            # No header to make room for: use the top of the page.
+            values.update(data_report_margin_top=12, data_report_header_spacing=0)
+        return values
 
     @api.model
     def _statement_links(self, statements):

@@ -277,22 +277,29 @@ class TestStatementReport(StatementCase):
 class TestStatementEmail(StatementCase):
     def test_statement_email_carries_pdf_and_download_link(self):
         standard = self.env.ref("bectran_dunning.segment_standard")
-        self.customer.dunning_segment_id = standard
+        partner = self.env["res.partner"].create(
+            {
+                "name": "Busy Buyer",
+                "email": "busy@example.com",
+                "dunning_segment_id": standard.id,
+                "dunning_manager_id": self.manager.id,
+            }
+        )
+        # 5 to 9 days overdue: past the 4-day buffer, before any escalation step.
+        for day in range(standard.statement_threshold):
+            self._invoice(partner, date(2026, 3, 1) + timedelta(days=day), 100 + day)
         with freeze_time(STATEMENT_DATE):
-            run = self.env["dunning.run"].execute(date=STATEMENT_DATE, partners=self.customer)
-        touch = run.touch_ids.filtered(lambda t: t.partner_id == self.customer) if hasattr(
-            run, "touch_ids"
-        ) else self.env["dunning.touch"].search([("partner_id", "=", self.customer.id)])
-        self.assertEqual(touch.action, "statement")
-        self.assertEqual(touch.state, "sent")
+            self.env["dunning.run"].execute(date=STATEMENT_DATE, partners=partner)
+        touch = self.env["dunning.touch"].search([("partner_id", "=", partner.id)])
+        self.assertEqual((touch.action, touch.state), ("statement", "sent"))
         message = touch.mail_message_id
-        self.assertTrue(message)
-        self.assertIn("/dunning/statement/%s/invoices.zip?token=" % self.customer.id, message.body)
-        self.assertEqual(len(message.attachment_ids), 1)
-        self.assertIn("Statement", message.attachment_ids.name)
-        access = self.access_model.sudo().search([("partner_id", "=", self.customer.id)])
+        self.assertIn("/dunning/statement/%s/invoices.zip?token=" % partner.id, message.body)
+        access = self.access_model.sudo().search([("partner_id", "=", partner.id)])
         self.assertEqual(len(access), 1)
         self.assertIn(access.token, message.body)
+        self.assertEqual(len(message.attachment_ids), 1)
+        self.assertTrue(message.attachment_ids.name.startswith("Statement_Busy_Buyer_2026-03-10"))
+        self.assertTrue(message.attachment_ids.name.endswith(".pdf"))
 
     def test_template_renders_link_for_the_touch_partner(self):
         touch = self.env["dunning.touch"].create(
