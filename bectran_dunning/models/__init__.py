@@ -10,3 +10,8 @@ from . import res_partner
 from . import account_move
 from . import dunning_statement_access
 from . import dunning_worklist
+from . import dunning_behaviour
+from . import dunning_fatigue_report
+from . import dunning_touch_held
+from . import dunning_touch_reason
+from . import dunning_cash_lag

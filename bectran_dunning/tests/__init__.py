@@ -4,3 +4,5 @@ from . import test_statement
 from . import test_models
 from . import test_wizards
 from . import test_access
+from . import test_review
+from . import test_audit
