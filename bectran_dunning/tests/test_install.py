@@ -18,6 +18,11 @@ class TestInstall(TransactionCase):
         self.assertEqual(cron.model_id.model, "dunning.run")
         self.assertEqual((cron.interval_number, cron.interval_type), (1, "days"))
 
+    def test_nightly_review_is_scheduled(self):
+        cron = self.env.ref("bectran_dunning.ir_cron_dunning_review")
+        self.assertTrue(cron.active)
+        self.assertEqual((cron.interval_number, cron.interval_type), (1, "days"))
+
     def test_seeded_segments(self):
         expected = {
             # xml id: (grace days, cadence days, weekly cap, first touch)
