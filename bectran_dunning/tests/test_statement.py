@@ -394,6 +394,12 @@ class TestStatementAccess(StatementCase, HttpCase):
         self.assertIn("Under dispute", page)
         self.assertIn("/dunning/statement/%s/invoices.zip?token=" % self.customer.id, page)
         self.assertNotIn(self.other_invoice.name, page)
+        # The same statement as a file (HTML here: Odoo skips wkhtmltopdf in tests).
+        response = self.url_open("/my/statement?report_type=pdf&download=1")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("attachment;", response.headers["Content-Disposition"])
+        self.assertIn(self.inv_overdue.name, response.text)
+        self.assertNotIn(self.other_invoice.name, response.text)
 
 
 @tagged("post_install", "-at_install")
