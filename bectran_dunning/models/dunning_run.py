@@ -11,7 +11,7 @@ from psycopg2 import errors as pg_errors
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
-from odoo.tools import float_round
+from odoo.tools import float_round, mute_logger
 
 from ..core import engine
 from ..core import types as core
@@ -110,8 +110,10 @@ class DunningRun(models.Model):
     @api.model
     def _cron_execute(self):
         """Daily scheduled action: one run per company."""
-        for company in self.env["res.company"].search([]):
-            self.with_company(company).with_context(
+        # The scheduled action's user may not belong to every company.
+        runner = self.sudo()
+        for company in runner.env["res.company"].search([]):
+            runner.with_company(company).with_context(
                 allowed_company_ids=[company.id]
             ).execute()
 
@@ -425,7 +427,8 @@ class DunningRun(models.Model):
         )
         failed = self._failed_touches(touches)
         if failed:
-            failed.write({"state": "failed"})
+            # Touches are the run's journal: users read them, only the run writes them.
+            failed.sudo().write({"state": "failed"})
         result = defaultdict(list)
         for touch in touches - failed:
             result[touch.partner_id.id].append(
@@ -473,10 +476,18 @@ class DunningRun(models.Model):
             else:
                 self._apply_contact(partner, decision, vals)
         if quiet_vals:
-            self.env["dunning.touch"].create(quiet_vals)
+            self.env["dunning.touch"].sudo().create(quiet_vals)
 
     def _apply_promise_verdicts(self, decision):
+        """Record kept promises, and broken ones once the customer has been told.
+
+        A broken promise whose message was held back today (weekly cap, already touched,
+        money in flight) stays open so the next run judges it again and says so.
+        """
+        told = decision.outcome != core.OUTCOME_SUPPRESS or core.EXCLUDED in decision.reason_codes
         for verdict in decision.promise_verdicts:
+            if verdict.state == core.PROMISE_BROKEN_STATE and not told:
+                continue
             promise = self.env["dunning.promise"].browse(verdict.promise_id)
             promise.write({"state": verdict.state, "date_judged": self.date})
             promise.message_post(
@@ -541,9 +552,9 @@ class DunningRun(models.Model):
         """Create the touch first: the partial unique index on (partner, date) for sent and
         planned touches makes a concurrent run wait, then fail here instead of mailing the
         customer a second time."""
-        touch = self.env["dunning.touch"]
+        touch = self.env["dunning.touch"].sudo()
         try:
-            with self.env.cr.savepoint():
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                 touch = touch.create(vals)
                 touch.flush_recordset()
         except (pg_errors.UniqueViolation, pg_errors.SerializationFailure):
@@ -553,7 +564,7 @@ class DunningRun(models.Model):
                 reason_codes=core.ALREADY_TOUCHED,
                 move_ids=[fields.Command.clear()],
             )
-            self.env["dunning.touch"].create(vals)
+            self.env["dunning.touch"].sudo().create(vals)
             return touch
         if decision.outcome == core.OUTCOME_SEND:
             self._send_message(touch, decision)
