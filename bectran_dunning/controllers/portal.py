@@ -3,7 +3,10 @@
 from odoo import http
 from odoo.http import request
 
-from odoo.addons.account.controllers.download_docs import _build_zip_from_data, _get_headers
+from odoo.addons.account.controllers.download_docs import (
+    _build_zip_from_data,
+    _get_headers,
+)
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..report.statement import AGING_BUCKETS
@@ -18,9 +21,9 @@ class DunningStatementPortal(CustomerPortal):
                 request.env["account.move"]
                 .sudo()
                 .search_count(
-                    request.env["report.bectran_dunning.report_statement"]._open_invoice_domain(
-                        partner.ids, request.env.company
-                    ),
+                    request.env[
+                        "report.bectran_dunning.report_statement"
+                    ]._open_invoice_domain(partner.ids, request.env.company),
                     limit=1,
                 )
             )
@@ -31,8 +34,10 @@ class DunningStatementPortal(CustomerPortal):
         partner = request.env.user.partner_id.commercial_partner_id
         report_model = request.env["report.bectran_dunning.report_statement"].sudo()
         if report_type == "pdf":
-            pdf, filename = request.env["dunning.statement.access"].sudo()._render_statement_pdf(
-                partner
+            pdf, filename = (
+                request.env["dunning.statement.access"]
+                .sudo()
+                ._render_statement_pdf(partner)
             )
             disposition = "attachment" if download else "inline"
             return request.make_response(
@@ -40,7 +45,10 @@ class DunningStatementPortal(CustomerPortal):
                 [
                     ("Content-Type", "application/pdf"),
                     ("Content-Length", len(pdf)),
-                    ("Content-Disposition", '%s; filename="%s"' % (disposition, filename)),
+                    (
+                        "Content-Disposition",
+                        '%s; filename="%s"' % (disposition, filename),
+                    ),
                 ],
             )
         statements = report_model._get_statement_data(partner)
@@ -68,7 +76,10 @@ class DunningStatementPortal(CustomerPortal):
         access = Access._check_token(partner_id, token)
         if not access:
             return request.make_response(
-                request.env._("This link is not valid or has expired. Please ask us for a new statement."),
+                request.env._(
+                    "This link is not valid or has expired. "
+                    "Please ask us for a new statement."
+                ),
                 [("Content-Type", "text/plain; charset=utf-8")],
                 status=403,
             )
@@ -79,5 +90,6 @@ class DunningStatementPortal(CustomerPortal):
             [{"filename": name, "content": data} for name, data in documents]
         )
         filename = "%s.zip" % request.env._("invoices")
-        return request.make_response(content, _get_headers(filename, "application/zip", content))
-
+        return request.make_response(
+            content, _get_headers(filename, "application/zip", content)
+        )

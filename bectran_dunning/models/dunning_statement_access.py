@@ -13,8 +13,8 @@ DEFAULT_VALIDITY_DAYS = 30
 class DunningStatementAccess(models.Model):
     """A secret link that lets one customer download its open invoices without a login.
 
-    The token is tied to a commercial partner and a company and expires; the download route
-    only ever serves that partner's open invoices of that company.
+    The token is tied to a commercial partner and a company and expires; the download
+    route only ever serves that partner's open invoices of that company.
     """
 
     _name = "dunning.statement.access"
@@ -26,21 +26,31 @@ class DunningStatementAccess(models.Model):
         "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, ondelete="cascade",
+        "res.company",
+        required=True,
+        index=True,
+        ondelete="cascade",
         default=lambda self: self.env.company,
     )
     token = fields.Char(
-        required=True, readonly=True, copy=False, groups="base.group_system",
+        required=True,
+        readonly=True,
+        copy=False,
+        groups="base.group_system",
         default=lambda self: secrets.token_urlsafe(32),
     )
     date_expiry = fields.Datetime(string="Expires On", required=True, readonly=True)
 
-    _token_unique = models.Constraint("UNIQUE(token)", "A download link must be unique.")
+    _token_unique = models.Constraint(
+        "UNIQUE(token)", "A download link must be unique."
+    )
 
     @api.model
     def _validity_days(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(
-            "bectran_dunning.statement_link_days"
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("bectran_dunning.statement_link_days")
         )
         try:
             return max(int(value), 1) if value else DEFAULT_VALIDITY_DAYS
@@ -49,8 +59,8 @@ class DunningStatementAccess(models.Model):
 
     @api.model
     def _get_access(self, partner):
-        """A valid link for the partner, reused while more than half its life is left so a
-        link sent today still works for most of the validity period."""
+        """A valid link for the partner, reused while more than half its life is left
+        so a link sent today still works for most of the validity period."""
         partner = partner.commercial_partner_id
         company = self.env.company
         validity = self._validity_days()
@@ -75,7 +85,7 @@ class DunningStatementAccess(models.Model):
 
     @api.model
     def _get_download_url(self, partner):
-        """Absolute URL of the ZIP of the partner's open invoice PDFs, valid without login."""
+        """Absolute URL of the ZIP of the partner's open invoice PDFs (no login)."""
         access = self._get_access(partner)
         return "%s/dunning/statement/%s/invoices.zip?token=%s" % (
             access.company_id.get_base_url(),
@@ -85,11 +95,14 @@ class DunningStatementAccess(models.Model):
 
     @api.model
     def _check_token(self, partner_id, token):
-        """The access matching this partner and token if it has not expired, else empty."""
+        """The unexpired access matching this partner and token, else empty."""
         if not token or not isinstance(token, str):
             return self.browse()
         candidates = self.sudo().search(
-            [("partner_id", "=", partner_id), ("date_expiry", ">", fields.Datetime.now())]
+            [
+                ("partner_id", "=", partner_id),
+                ("date_expiry", ">", fields.Datetime.now()),
+            ]
         )
         return candidates.filtered(lambda access: consteq(access.token, token))[:1]
 
@@ -97,19 +110,23 @@ class DunningStatementAccess(models.Model):
     def _get_open_invoices(self, partner, company):
         """Open customer invoices of the commercial partner in the company, as the
         statement lists them."""
-        return self.env["account.move"].sudo().search(
-            self.env["report.bectran_dunning.report_statement"]._open_invoice_domain(
-                partner.commercial_partner_id.ids, company
-            ),
-            order="invoice_date_due, name, id",
+        return (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                self.env[
+                    "report.bectran_dunning.report_statement"
+                ]._open_invoice_domain(partner.commercial_partner_id.ids, company),
+                order="invoice_date_due, name, id",
+            )
         )
 
     @api.model
     def _invoice_documents(self, invoices):
-        """``[(filename, content)]``: the stored legal PDF when Odoo has one, otherwise the
-        invoice rendered now (one wkhtmltopdf call per invoice: unpatched Qt cannot render
-        several documents in one call). Rendered PDFs are not stored: storing the legal PDF
-        is what sending the invoice does, not downloading it."""
+        """``[(filename, content)]``: the stored legal PDF when Odoo has one, otherwise
+        the invoice rendered now (one wkhtmltopdf call per invoice: unpatched Qt cannot
+        render several documents in one call). Rendered PDFs are not stored: storing the
+        legal PDF is what sending the invoice does, not downloading it."""
         report = self.env["ir.actions.report"].sudo()
         documents = []
         for invoice in invoices.sudo():
@@ -125,7 +142,7 @@ class DunningStatementAccess(models.Model):
 
     @api.model
     def _render_statement_pdf(self, partner, date=None):
-        """``(pdf bytes, filename)`` of one statement of account, in the partner's language."""
+        """``(pdf bytes, filename)`` of one statement, in the partner's language."""
         partner = partner.commercial_partner_id
         date = date or fields.Date.context_today(self)
         report = self.env["ir.actions.report"]
@@ -148,9 +165,16 @@ class DunningStatementAccess(models.Model):
         content = pdfs[0] if len(pdfs) == 1 else merge_pdf(pdfs)
         if len(partners) == 1:
             return content, self._statement_filename(partners, date)
-        return content, "%s_%s.pdf" % (self.env._("Statements"), fields.Date.to_string(date))
+        return content, "%s_%s.pdf" % (
+            self.env._("Statements"),
+            fields.Date.to_string(date),
+        )
 
     @api.model
     def _statement_filename(self, partner, date):
         name = (partner.name or str(partner.id)).replace("/", "_").replace(" ", "_")
-        return "%s_%s_%s.pdf" % (self.env._("Statement"), name, fields.Date.to_string(date))
+        return "%s_%s_%s.pdf" % (
+            self.env._("Statement"),
+            name,
+            fields.Date.to_string(date),
+        )

@@ -19,16 +19,23 @@ class IrActionsReport(models.Model):
         streams collected here are merged into one PDF by ``_render_qweb_pdf``.
         """
         if self._get_report(report_ref).report_name != STATEMENT_REPORT:
-            return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=res_ids)
+            return super()._render_qweb_pdf_prepare_streams(
+                report_ref, data, res_ids=res_ids
+            )
         if not _wkhtml().is_patched_qt:
-            # The wait lets the header and footer scripts run; unpatched Qt has neither
-            # and the statement has no script, so a batch of 50 does not wait 50 seconds.
-            delay = self.env["ir.config_parameter"].sudo().get_param(
-                "bectran_dunning.statement_print_delay", "100"
+            # The wait lets the header and footer scripts run; unpatched Qt has
+            # neither and the statement has no script, so a batch of 50 does not wait
+            # 50 seconds.
+            delay = (
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param("bectran_dunning.statement_print_delay", "100")
             )
             self = self.with_context(bd_wkhtmltopdf_delay=delay)
         if not res_ids or len(set(res_ids)) < 2:
-            return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=res_ids)
+            return super()._render_qweb_pdf_prepare_streams(
+                report_ref, data, res_ids=res_ids
+            )
         collected = OrderedDict()
         for res_id in OrderedDict.fromkeys(res_ids):
             streams = super()._render_qweb_pdf_prepare_streams(
@@ -38,7 +45,11 @@ class IrActionsReport(models.Model):
         return collected
 
     def _build_wkhtmltopdf_args(
-        self, paperformat_id, landscape, specific_paperformat_args=None, set_viewport_size=False
+        self,
+        paperformat_id,
+        landscape,
+        specific_paperformat_args=None,
+        set_viewport_size=False,
     ):
         args = super()._build_wkhtmltopdf_args(
             paperformat_id,

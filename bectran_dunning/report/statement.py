@@ -20,7 +20,9 @@ AGING_BUCKETS = (
 
 def _bucket(days_overdue):
     for key, low, high in AGING_BUCKETS:
-        if (low is None or days_overdue >= low) and (high is None or days_overdue <= high):
+        if (low is None or days_overdue >= low) and (
+            high is None or days_overdue <= high
+        ):
             return key
     return "over_90"
 
@@ -55,17 +57,18 @@ class ReportStatement(models.AbstractModel):
         A statement is a dict:
 
         - ``partner``, ``company``, ``date``, ``manager`` (res.users or empty);
-        - ``lines``: open invoices ordered by due date, each a dict with ``move``, ``name``,
-          ``invoice_date``, ``date_due``, ``days_overdue`` (negative when not yet due),
-          ``amount_total`` and ``amount_residual`` in the invoice ``currency``, ``status``
-          (``current`` | ``overdue`` | ``disputed`` | ``promised`` | ``in_payment``),
-          ``promised_date`` and ``dispute_reason``;
-        - ``credits``: unreconciled credit notes and unapplied customer payments, each with
-          ``kind`` (``credit_note`` | ``payment``), ``name``, ``date``, ``amount``
-          (positive, what the customer can still use) and ``currency``;
-        - ``in_flight``: money announced but not on the customer account yet (payments in
-          process without journal entry, unreconciled bank statement lines), same keys with
-          ``kind`` ``payment`` | ``bank``;
+        - ``lines``: open invoices by due date, each a dict with ``move``, ``name``,
+          ``invoice_date``, ``date_due``, ``days_overdue`` (negative when not yet
+          due), ``amount_total`` and ``amount_residual`` in the invoice ``currency``,
+          ``status`` (``current`` | ``overdue`` | ``disputed`` | ``promised`` |
+          ``in_payment``), ``promised_date`` and ``dispute_reason``;
+        - ``credits``: unreconciled credit notes and unapplied customer payments,
+          each with ``kind`` (``credit_note`` | ``payment``), ``name``, ``ref``,
+          ``date``, ``amount`` (positive, what the customer can still use) and
+          ``currency``;
+        - ``in_flight``: money announced but not on the customer account yet
+          (payments in process without journal entry, unreconciled bank statement
+          lines), same keys with ``kind`` ``payment`` | ``bank``;
         - ``aging``: ``{currency code: {bucket: amount}}`` with buckets ``current``,
           ``1_30``, ``31_60``, ``61_90``, ``over_90`` (open amounts by days overdue);
         - ``totals``: ``{currency code: {"open", "overdue", "disputed", "credits",
@@ -82,7 +85,7 @@ class ReportStatement(models.AbstractModel):
         moves = self._statement_moves(partner_ids, company)
         disputes = self._statement_disputes(moves)
         promises = self._statement_promises(partner_ids, company)
-        credits = self._statement_credits(partner_ids, company)
+        credit_lines = self._statement_credits(partner_ids, company)
         in_flight = self._statement_in_flight(partner_ids, company)
 
         lines_by_partner = defaultdict(list)
@@ -98,7 +101,7 @@ class ReportStatement(models.AbstractModel):
                 "date": date,
                 "manager": partner.dunning_manager_id,
                 "lines": lines_by_partner.get(partner.id, []),
-                "credits": credits.get(partner.id, []),
+                "credits": credit_lines.get(partner.id, []),
                 "in_flight": in_flight.get(partner.id, []),
             }
             statement.update(self._statement_totals(statement, company))
@@ -132,7 +135,8 @@ class ReportStatement(models.AbstractModel):
         if "dunning.dispute" not in self.env or not moves:
             return {}
         disputes = self.env["dunning.dispute"].search_fetch(
-            [("move_id", "in", moves.ids), ("state", "=", "open")], ["move_id", "reason"]
+            [("move_id", "in", moves.ids), ("state", "=", "open")],
+            ["move_id", "reason"],
         )
         return {dispute.move_id.id: dispute.reason or "" for dispute in disputes}
 
@@ -183,16 +187,27 @@ class ReportStatement(models.AbstractModel):
         lines.move_id.fetch(["move_type", "commercial_partner_id", "ref"])
         result = defaultdict(list)
         for line in lines:
-            pid = line.move_id.commercial_partner_id.id or line.partner_id.commercial_partner_id.id
+            pid = (
+                line.move_id.commercial_partner_id.id
+                or line.partner_id.commercial_partner_id.id
+            )
             foreign = line.currency_id and line.currency_id != line.company_currency_id
             result[pid].append(
                 {
-                    "kind": "credit_note" if line.move_id.move_type == "out_refund" else "payment",
+                    "kind": "credit_note"
+                    if line.move_id.move_type == "out_refund"
+                    else "payment",
                     "name": line.move_name,
                     "ref": line.move_id.ref or "",
                     "date": line.date,
-                    "amount": -(line.amount_residual_currency if foreign else line.amount_residual),
-                    "currency": line.currency_id if foreign else line.company_currency_id,
+                    "amount": -(
+                        line.amount_residual_currency
+                        if foreign
+                        else line.amount_residual
+                    ),
+                    "currency": line.currency_id
+                    if foreign
+                    else line.company_currency_id,
                     "move": line.move_id,
                 }
             )
@@ -298,9 +313,12 @@ class ReportStatement(models.AbstractModel):
         def _for(currency):
             if currency.name not in totals:
                 currencies.setdefault(currency.name, currency)
-                aging[currency.name] = dict.fromkeys((key for key, *_r in AGING_BUCKETS), 0.0)
+                aging[currency.name] = dict.fromkeys(
+                    (key for key, *_r in AGING_BUCKETS), 0.0
+                )
                 totals[currency.name] = dict.fromkeys(
-                    ("open", "overdue", "disputed", "credits", "in_flight", "balance"), 0.0
+                    ("open", "overdue", "disputed", "credits", "in_flight", "balance"),
+                    0.0,
                 )
             return aging[currency.name], totals[currency.name]
 
@@ -319,19 +337,23 @@ class ReportStatement(models.AbstractModel):
             total = _for(money["currency"])[1]
             total["in_flight"] += money["amount"]
         for code, total in totals.items():
-            currency = currencies[code]
             total["balance"] = total["open"] - total["credits"]
-            for key, value in total.items():
-                total[key] = currency.round(value)
-            for key, value in aging[code].items():
-                aging[code][key] = currency.round(value)
+            self._round_amounts(total, currencies[code])
+            self._round_amounts(aging[code], currencies[code])
         # Company currency first, then the others by code.
-        order = sorted(totals, key=lambda code: (code != company.currency_id.name, code))
+        order = sorted(
+            totals, key=lambda code: (code != company.currency_id.name, code)
+        )
         return {
             "aging": OrderedDict((code, aging[code]) for code in order),
             "totals": OrderedDict((code, totals[code]) for code in order),
             "currencies": OrderedDict((code, currencies[code]) for code in order),
         }
+
+    @api.model
+    def _round_amounts(self, amounts, currency):
+        for key, value in amounts.items():
+            amounts[key] = currency.round(value)
 
     # ------------------------------------------------------------------
     # Report
@@ -346,7 +368,9 @@ class ReportStatement(models.AbstractModel):
         docs = partners.commercial_partner_id
         # Unpatched Qt drops the header of web.external_layout: print the company
         # letterhead inside the page instead.
-        inline_letterhead = data.get("report_type") == "pdf" and not _wkhtml().is_patched_qt
+        inline_letterhead = (
+            data.get("report_type") == "pdf" and not _wkhtml().is_patched_qt
+        )
         values = {
             "doc_ids": docs.ids,
             "doc_model": "res.partner",
@@ -365,13 +389,17 @@ class ReportStatement(models.AbstractModel):
     def _statement_links(self, statements):
         """``{partner id: {"download": url, "pay": url, "invoices": {move id: url}}}``.
 
-        Pay links are each invoice's portal URL with its access token, so customers pay
-        without an account. A read-only cursor (``/report/pdf`` in a browser) cannot create
-        tokens: the statement then shows the links that already exist.
+        Pay links are each invoice's portal URL with its access token, so customers
+        pay without an account. A read-only cursor (``/report/pdf`` in a browser)
+        cannot create tokens: the statement then shows the links that already exist.
         """
         readonly = self.env.cr.readonly
         moves = self.env["account.move"].concat(
-            *(line["move"] for statement in statements.values() for line in statement["lines"])
+            *(
+                line["move"]
+                for statement in statements.values()
+                for line in statement["lines"]
+            )
         )
         if not readonly:
             for move in moves.sudo().filtered(lambda m: not m.access_token):

@@ -21,8 +21,9 @@ REPORT = "bectran_dunning.action_report_statement"
 
 
 class StatementCase(AccountTestInvoicingCommon):
-    """A customer with current, overdue, very old, disputed and promised invoices, a credit
-    note, an unapplied payment and an invoice in EUR, on 2026-03-10."""
+    """A customer with current, overdue, very old, disputed and promised invoices, a
+    credit note, an unapplied payment, money on the bank and an invoice in EUR, on
+    2026-03-10."""
 
     @classmethod
     def setUpClass(cls):
@@ -57,7 +58,9 @@ class StatementCase(AccountTestInvoicingCommon):
             cls.inv_old = cls._invoice(cls.customer, date(2025, 11, 1), 200)
             cls.inv_disputed = cls._invoice(cls.customer, date(2026, 2, 1), 500)
             cls.inv_promised = cls._invoice(cls.customer, date(2026, 2, 15), 300)
-            cls.inv_eur = cls._invoice(cls.customer, date(2026, 2, 20), 400, currency=cls.eur)
+            cls.inv_eur = cls._invoice(
+                cls.customer, date(2026, 2, 20), 400, currency=cls.eur
+            )
             cls.inv_paid = cls._invoice(cls.customer, date(2026, 2, 1), 90)
             cls.refund = cls._create_invoice_one_line(
                 move_type="out_refund",
@@ -84,6 +87,16 @@ class StatementCase(AccountTestInvoicingCommon):
                 }
             )
             cls.payment.action_post()
+            # Money on the bank account, not yet matched to anything.
+            cls.env["account.bank.statement.line"].create(
+                {
+                    "journal_id": cls.company_data["default_journal_bank"].id,
+                    "partner_id": cls.customer.id,
+                    "amount": 120,
+                    "date": date(2026, 3, 9),
+                    "payment_ref": "ACME WIRE 2026-03-09",
+                }
+            )
             cls.dispute = cls.env["dunning.dispute"].create(
                 {"move_id": cls.inv_disputed.id, "reason": "quantity"}
             )
@@ -113,12 +126,16 @@ class StatementCase(AccountTestInvoicingCommon):
 
     def _statement(self, partner=None):
         partner = partner or self.customer
-        return self.report_model._get_statement_data(partner, STATEMENT_DATE)[partner.id]
+        return self.report_model._get_statement_data(partner, STATEMENT_DATE)[
+            partner.id
+        ]
 
     def _html(self, partners):
         with freeze_time(STATEMENT_DATE):
             html, report_type = self.env["ir.actions.report"]._render_qweb_html(
-                REPORT, partners.ids, data={"date": fields.Date.to_string(STATEMENT_DATE)}
+                REPORT,
+                partners.ids,
+                data={"date": fields.Date.to_string(STATEMENT_DATE)},
             )
         self.assertEqual(report_type, "html")
         return html.decode()
@@ -131,17 +148,15 @@ class TestStatementData(StatementCase):
         by_move = {line["move"]: line for line in statement["lines"]}
         self.assertEqual(
             set(by_move),
-            set(
-                self.inv_current
-                | self.inv_overdue
-                | self.inv_old
-                | self.inv_disputed
-                | self.inv_promised
-                | self.inv_eur
-                | self.inv_paid
-            )
-            - set(self.inv_paid if self.inv_paid.amount_residual == 0 else self.env["account.move"]),
-            "every open invoice of the customer and nothing else",
+            {
+                self.inv_current,
+                self.inv_overdue,
+                self.inv_old,
+                self.inv_disputed,
+                self.inv_promised,
+                self.inv_eur,
+            },
+            "every open invoice of the customer and nothing else (not the paid one)",
         )
         self.assertNotIn(self.other_invoice, by_move)
         self.assertEqual(by_move[self.inv_current]["status"], "current")
@@ -161,36 +176,38 @@ class TestStatementData(StatementCase):
 
     def test_credits_and_payments_in_flight(self):
         statement = self._statement()
-        credit_notes = [c for c in statement["credits"] if c["kind"] == "credit_note"]
-        self.assertEqual([(c["name"], c["amount"]) for c in credit_notes], [(self.refund.name, 150)])
-        # Community registers a payment without journal entry until the bank statement
-        # is reconciled; with an outstanding account it is an unapplied receivable credit.
-        unapplied = [c for c in statement["credits"] if c["kind"] == "payment"]
-        unapplied += statement["in_flight"]
-        self.assertEqual([m["amount"] for m in unapplied], [250])
-        if self.payment.move_id:
-            self.assertEqual(statement["totals"]["USD"]["credits"], 400)
-        else:
-            self.assertEqual(statement["in_flight"][0]["kind"], "payment")
-            self.assertEqual(statement["totals"]["USD"]["in_flight"], 250)
+        self.assertEqual(
+            [(c["kind"], c["name"], c["amount"]) for c in statement["credits"]],
+            [
+                ("credit_note", self.refund.name, 150),
+                ("payment", self.payment.move_id.name, 250),
+            ],
+        )
+        self.assertEqual(
+            [(m["kind"], m["name"], m["amount"]) for m in statement["in_flight"]],
+            [("bank", "ACME WIRE 2026-03-09", 120)],
+        )
+        totals = statement["totals"]["USD"]
+        self.assertEqual((totals["credits"], totals["in_flight"]), (400, 120))
 
     def test_aging_and_totals_per_currency(self):
-        # On 2026-03-10: current due 03-31, promised due 02-15 (23 days), disputed and paid
-        # due 02-01 (37 days), overdue due 01-20 (49 days), old due 2025-11-01 (129 days).
+        # On 2026-03-10: current due 03-31, promised due 02-15 (23 days), disputed
+        # due 02-01 (37 days), overdue due 01-20 (49 days), old due 2025-11-01 (129).
         statement = self._statement()
         usd, eur = self.company_data["currency"].name, self.eur.name
-        paid = self.inv_paid.amount_residual
-        self.assertEqual(list(statement["totals"]), [usd, eur], "company currency first")
+        self.assertEqual(
+            list(statement["totals"]), [usd, eur], "company currency first"
+        )
         self.assertEqual(
             statement["aging"][usd],
-            {"current": 700, "1_30": 300, "31_60": 1500 + paid, "61_90": 0, "over_90": 200},
+            {"current": 700, "1_30": 300, "31_60": 1500, "61_90": 0, "over_90": 200},
         )
         self.assertEqual(
             statement["aging"][eur],
             {"current": 0, "1_30": 400, "31_60": 0, "61_90": 0, "over_90": 0},
         )
         totals = statement["totals"][usd]
-        open_usd = 700 + 1000 + 200 + 500 + 300 + paid
+        open_usd = 700 + 1000 + 200 + 500 + 300
         self.assertEqual(totals["open"], open_usd)
         self.assertEqual(totals["disputed"], 500)
         self.assertEqual(totals["overdue"], open_usd - 700 - 500)
@@ -200,13 +217,16 @@ class TestStatementData(StatementCase):
 
     def test_batched_fixed_number_of_queries(self):
         partners = self.env["res.partner"].create(
-            [{"name": f"Batch {i}", "dunning_manager_id": self.manager.id} for i in range(6)]
+            [
+                {"name": f"Batch {i}", "dunning_manager_id": self.manager.id}
+                for i in range(6)
+            ]
         )
         with freeze_time(STATEMENT_DATE):
             for partner in partners:
                 self._invoice(partner, date(2026, 2, 1), 100)
                 self._invoice(partner, date(2026, 3, 1), 100, currency=self.eur)
-        # Warm the caches that do not depend on the partners (access rights, currencies).
+        # Warm the caches that do not depend on the partners (access, currencies).
         self.report_model._get_statement_data(partners[:1], STATEMENT_DATE)
         self.env.invalidate_all()
         queries_two = self.cr.sql_log_count
@@ -217,7 +237,9 @@ class TestStatementData(StatementCase):
         data = self.report_model._get_statement_data(partners, STATEMENT_DATE)
         queries_six = self.cr.sql_log_count - queries_six
         self.assertEqual(len(data), 6)
-        self.assertLessEqual(queries_six, queries_two, "the query count does not grow with partners")
+        self.assertLessEqual(
+            queries_six, queries_two, "the query count does not grow with partners"
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -239,6 +261,8 @@ class TestStatementReport(StatementCase):
             "Overdue",
             "Current",
             "Credits in your favour",
+            "Payments received, being processed",
+            "ACME WIRE 2026-03-09",
             "Aging",
             "Over 90 Days",
             "Cora Credit",
@@ -293,12 +317,16 @@ class TestStatementEmail(StatementCase):
         touch = self.env["dunning.touch"].search([("partner_id", "=", partner.id)])
         self.assertEqual((touch.action, touch.state), ("statement", "sent"))
         message = touch.mail_message_id
-        self.assertIn("/dunning/statement/%s/invoices.zip?token=" % partner.id, message.body)
+        self.assertIn(
+            "/dunning/statement/%s/invoices.zip?token=" % partner.id, message.body
+        )
         access = self.access_model.sudo().search([("partner_id", "=", partner.id)])
         self.assertEqual(len(access), 1)
         self.assertIn(access.token, message.body)
         self.assertEqual(len(message.attachment_ids), 1)
-        self.assertTrue(message.attachment_ids.name.startswith("Statement_Busy_Buyer_2026-03-10"))
+        self.assertTrue(
+            message.attachment_ids.name.startswith("Statement_Busy_Buyer_2026-03-10")
+        )
         self.assertTrue(message.attachment_ids.name.endswith(".pdf"))
 
     def test_template_renders_link_for_the_touch_partner(self):
@@ -331,9 +359,13 @@ class TestStatementAccess(StatementCase, HttpCase):
         url = self.access_model._get_download_url(self.customer)
         self.assertTrue(url.startswith(self.customer.get_base_url()))
         self.assertEqual(url, self.access_model._get_download_url(self.customer))
-        access = self.access_model.sudo().search([("partner_id", "=", self.customer.id)])
+        access = self.access_model.sudo().search(
+            [("partner_id", "=", self.customer.id)]
+        )
         self.assertEqual(len(access), 1)
-        self.assertGreater(access.date_expiry, fields.Datetime.now() + timedelta(days=29))
+        self.assertGreater(
+            access.date_expiry, fields.Datetime.now() + timedelta(days=29)
+        )
         # A link near its end is not handed out again: a fresh one is.
         access.date_expiry = fields.Datetime.now() + timedelta(days=2)
         self.assertNotEqual(url, self.access_model._get_download_url(self.customer))
@@ -349,14 +381,20 @@ class TestStatementAccess(StatementCase, HttpCase):
                 "raw": b"%PDF-1.4 stored legal document",
             }
         )
-        self.inv_overdue.invalidate_recordset(["invoice_pdf_report_id", "invoice_pdf_report_file"])
+        self.inv_overdue.invalidate_recordset(
+            ["invoice_pdf_report_id", "invoice_pdf_report_file"]
+        )
         self.assertTrue(self.inv_overdue.invoice_pdf_report_id)
         access = self.access_model._get_access(self.customer)
         files = self._zip_names(self.url_open(self._path(self.customer, access.token)))
-        open_invoices = self.access_model._get_open_invoices(self.customer, self.env.company)
+        open_invoices = self.access_model._get_open_invoices(
+            self.customer, self.env.company
+        )
         self.assertNotIn(self.other_invoice, open_invoices)
         expected = {
-            "stored_overdue.pdf" if inv == self.inv_overdue else inv._get_invoice_report_filename()
+            "stored_overdue.pdf"
+            if inv == self.inv_overdue
+            else inv._get_invoice_report_filename()
             for inv in open_invoices
         }
         self.assertEqual(set(files), expected)
@@ -370,14 +408,24 @@ class TestStatementAccess(StatementCase, HttpCase):
     def test_wrong_expired_or_other_partner_token_is_refused(self):
         access = self.access_model._get_access(self.customer)
         other = self.access_model._get_access(self.other_customer)
-        self.assertEqual(self.url_open(self._path(self.customer, "not-the-token")).status_code, 403)
+        self.assertEqual(
+            self.url_open(self._path(self.customer, "not-the-token")).status_code, 403
+        )
         self.assertEqual(self.url_open(self._path(self.customer, "")).status_code, 403)
-        self.assertEqual(self.url_open(self._path(self.customer, other.token)).status_code, 403)
+        self.assertEqual(
+            self.url_open(self._path(self.customer, other.token)).status_code, 403
+        )
         # The other customer's own link shows only its invoice.
-        files = self._zip_names(self.url_open(self._path(self.other_customer, other.token)))
-        self.assertEqual(set(files), {self.other_invoice._get_invoice_report_filename()})
+        files = self._zip_names(
+            self.url_open(self._path(self.other_customer, other.token))
+        )
+        self.assertEqual(
+            set(files), {self.other_invoice._get_invoice_report_filename()}
+        )
         access.date_expiry = fields.Datetime.now() - timedelta(minutes=1)
-        self.assertEqual(self.url_open(self._path(self.customer, access.token)).status_code, 403)
+        self.assertEqual(
+            self.url_open(self._path(self.customer, access.token)).status_code, 403
+        )
 
     def test_portal_statement_page(self):
         portal_user = new_test_user(
@@ -392,7 +440,9 @@ class TestStatementAccess(StatementCase, HttpCase):
         page = response.text
         self.assertIn(self.inv_overdue.name, page)
         self.assertIn("Under dispute", page)
-        self.assertIn("/dunning/statement/%s/invoices.zip?token=" % self.customer.id, page)
+        self.assertIn(
+            "/dunning/statement/%s/invoices.zip?token=" % self.customer.id, page
+        )
         self.assertNotIn(self.other_invoice.name, page)
         # The same statement as a file (HTML here: Odoo skips wkhtmltopdf in tests).
         response = self.url_open("/my/statement?report_type=pdf&download=1")
@@ -407,26 +457,39 @@ class TestStatementPdf(StatementCase, HttpCase):
     """wkhtmltopdf fetches the report assets from the test server: HttpCase, like Odoo's
     own report rendering tests, so the server shares the test transaction."""
 
+    def _pages(self, pdf):
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        return PdfFileReader(io.BytesIO(pdf)).getNumPages()
+
     def test_real_pdf_single_and_merged_batch(self):
         """wkhtmltopdf really runs here (Odoo renders HTML in tests unless forced)."""
         report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        data = {"date": fields.Date.to_string(STATEMENT_DATE)}
         start = time.perf_counter()
-        pdf, report_type = report._render_qweb_pdf(REPORT, self.customer.ids)
+        pdf, report_type = report._render_qweb_pdf(
+            REPORT, self.other_customer.ids, data
+        )
         single = time.perf_counter() - start
         self.assertEqual(report_type, "pdf")
-        self.assertTrue(pdf.startswith(b"%PDF"))
-        pages = PdfFileReader(io.BytesIO(pdf)).getNumPages()
-        self.assertEqual(pages, 1, "one customer's statement fits on one page")
+        self.assertEqual(self._pages(pdf), 1, "a short statement fits on one page")
+        # Every section at once: open, promised, disputed, credits, money in flight on
+        # page 1; the aging table is kept whole and moves to page 2.
+        pdf, _type = report._render_qweb_pdf(REPORT, self.customer.ids, data)
+        self.assertEqual(self._pages(pdf), 2)
 
+        # A selection prints one PDF: one wkhtmltopdf call per customer, merged
+        # (2 + 1 + 1 pages; the manager's partner has nothing open).
         partners = self.customer | self.other_customer | self.manager.partner_id
         start = time.perf_counter()
-        merged, report_type = report._render_qweb_pdf(REPORT, partners.ids)
+        merged, report_type = report._render_qweb_pdf(REPORT, partners.ids, data)
         batch = time.perf_counter() - start
         self.assertEqual(report_type, "pdf")
-        self.assertGreaterEqual(PdfFileReader(io.BytesIO(merged)).getNumPages(), 3)
-        _logger.info("Statement PDF: one in %.2fs, three merged in %.2fs", single, batch)
+        self.assertEqual(self._pages(merged), 4)
+        _logger.info(
+            "Statement PDF: one in %.2fs, three merged in %.2fs", single, batch
+        )
 
         access = self.access_model.with_context(force_report_rendering=True)
         content, filename = access._render_statements_pdf(partners, STATEMENT_DATE)
-        self.assertGreaterEqual(PdfFileReader(io.BytesIO(content)).getNumPages(), 3)
-        self.assertTrue(filename.endswith(".pdf"))
+        self.assertEqual(self._pages(content), 4)
+        self.assertEqual(filename, "Statements_2026-03-10.pdf")
