@@ -98,10 +98,10 @@ class ResPartner(models.Model):
         string="Collection Status", compute="_compute_dunning_status"
     )
     dunning_next_action = fields.Char(
-        string="Next Action", compute="_compute_dunning_status"
+        string="Next Dunning Action", compute="_compute_dunning_status"
     )
     dunning_next_action_date = fields.Date(
-        string="Next Action Date", compute="_compute_dunning_status"
+        string="Next Dunning Date", compute="_compute_dunning_status"
     )
     dunning_worklist = fields.Boolean(
         string="To Collect",
