@@ -90,7 +90,10 @@ class DunningRun(models.Model):
             "bectran_dunning.action_dunning_touch"
         )
         action["domain"] = [("run_id", "=", self.id)]
-        action["context"] = {"search_default_group_action": 1}
+        action["context"] = {
+            "search_default_group_action": 1,
+            "search_default_group_reason": 1,
+        }
         return action
 
     @api.model
