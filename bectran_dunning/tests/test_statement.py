@@ -444,6 +444,13 @@ class TestStatementAccess(StatementCase, HttpCase):
             "/dunning/statement/%s/invoices.zip?token=" % self.customer.id, page
         )
         self.assertNotIn(self.other_invoice.name, page)
+        # The entry on /my shows once the customer has something open.
+        counters = self.make_jsonrpc_request(
+            "/my/counters", {"counters": ["dunning_statement_count"]}
+        )
+        self.assertEqual(counters["dunning_statement_count"], 1)
+        home = self.url_open("/my").text
+        self.assertIn('href="/my/statement"', home)
         # The same statement as a file (HTML here: Odoo skips wkhtmltopdf in tests).
         response = self.url_open("/my/statement?report_type=pdf&download=1")
         self.assertEqual(response.status_code, 200)
