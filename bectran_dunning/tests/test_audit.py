@@ -132,6 +132,65 @@ class TestDunningAudit(DunningReviewCase):
         self.assertNotIn(before, held.touch_id)
         self.assertNotIn(after, held.touch_id)
 
+    def test_touch_inside_promise_window_is_listed(self):
+        promise = (
+            self.env["dunning.promise"]
+            .with_context(dunning_import=True)
+            .create(
+                {
+                    "partner_id": self.noisy.id,
+                    "promised_date": date(2026, 3, 15),
+                    "amount": 500.0,
+                    "move_ids": [(6, 0, self.invoice.ids)],
+                }
+            )
+        )
+        # Paused through the promised date plus the 4-day buffer.
+        inside = self._touch(self.noisy, date(2026, 3, 19), moves=self.invoice)
+        outside = self._touch(self.noisy, date(2026, 3, 20), moves=self.invoice)
+        other = self._touch(self.quiet, date(2026, 3, 16), moves=self.quiet_invoice)
+        self.env.flush_all()
+        held = self.env["dunning.touch.held"].search(
+            [("partner_id", "in", (self.noisy | self.quiet).ids)]
+        )
+        self.assertEqual(held.touch_id, inside)
+        self.assertEqual((held.hold, held.promise_id), ("promise", promise))
+        self.assertNotIn(outside, held.touch_id)
+        self.assertNotIn(other, held.touch_id)
+
+    def test_touch_after_money_arrived_is_listed(self):
+        bank = self.company_data["default_journal_bank"]
+        touch = self._touch(self.noisy, date(2026, 3, 10), moves=self.invoice)
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=self.invoice.ids
+        ).create(
+            {"payment_date": date(2026, 3, 8), "journal_id": bank.id}
+        )._create_payments()
+        partial = self.invoice.line_ids.matched_credit_ids
+        self.env.flush_all()
+        # The touch left on the 10th; the payment received on the 8th was only
+        # applied on the 12th.
+        self.env.cr.execute(
+            "UPDATE dunning_touch SET create_date = '2026-03-10 06:00' WHERE id = %s",
+            [touch.id],
+        )
+        self.env.cr.execute(
+            "UPDATE account_partial_reconcile SET create_date = '2026-03-12 09:00' "
+            "WHERE id = %s",
+            [partial.id],
+        )
+        held = self.env["dunning.touch.held"].search([("touch_id", "=", touch.id)])
+        self.assertEqual((held.hold, held.move_id), ("payment_in_flight", self.invoice))
+        # Applied before the touch left: nothing to report.
+        self.env.cr.execute(
+            "UPDATE account_partial_reconcile SET create_date = '2026-03-09 09:00' "
+            "WHERE id = %s",
+            [partial.id],
+        )
+        self.assertFalse(
+            self.env["dunning.touch.held"].search([("touch_id", "=", touch.id)])
+        )
+
     def test_dunning_run_sends_nothing_while_held(self):
         owed = self._invoice(self.quiet, date(2026, 2, 10), 300.0)
         with freeze_time("2026-03-05"):
