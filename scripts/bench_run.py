@@ -1,4 +1,4 @@
-# Benchmark body, executed by `scripts/bench_run` inside `odoo shell` (``env`` is given).
+# Benchmark body, run by `scripts/bench_run` inside `odoo shell` (``env`` is given).
 # Generates customers and open invoices, then times a dry run and a real run.
 import os
 import resource

@@ -18,7 +18,7 @@ from ..core import types as core
 
 _logger = logging.getLogger(__name__)
 
-# Past touches older than this cannot influence a decision (cadence, weekly cap, statements).
+# Touches older than this cannot influence a decision (cadence, cap, statements).
 HISTORY_DAYS = 60
 BATCH_SIZE = 500
 
@@ -129,19 +129,25 @@ class DunningRun(models.Model):
         :param dry_run: store ``preview`` touches and send nothing.
         :return: the ``dunning.run`` record.
         """
-        run_date = fields.Date.to_date(date) if date else fields.Date.context_today(self)
+        run_date = (
+            fields.Date.to_date(date) if date else fields.Date.context_today(self)
+        )
         company = self.env.company
         if partners is not None:
             self._check_company_partners(partners)
             partner_ids = partners.commercial_partner_id.ids
         else:
             partner_ids = self._candidate_partner_ids(company)
-        run = self.create({"date": run_date, "company_id": company.id, "dry_run": dry_run})
+        run = self.create(
+            {"date": run_date, "company_id": company.id, "dry_run": dry_run}
+        )
         in_cron = bool(self.env.context.get("cron_id"))
         if in_cron:
             self.env["ir.cron"]._commit_progress(remaining=len(partner_ids))
         for start in range(0, len(partner_ids), BATCH_SIZE):
-            batch = self.env["res.partner"].browse(partner_ids[start : start + BATCH_SIZE])
+            batch = self.env["res.partner"].browse(
+                partner_ids[start : start + BATCH_SIZE]
+            )
             run._process_batch(batch)
             if in_cron:
                 self.env["ir.cron"]._commit_progress(len(batch))
@@ -149,11 +155,13 @@ class DunningRun(models.Model):
         return run
 
     def _decide_partners(self, partners, date=None):
-        """Return ``{partner_id: core Decision}`` for ``partners`` on ``date``, sending nothing.
+        """``{partner_id: core Decision}`` for ``partners`` on ``date``; sends nothing.
 
         Used by screens that explain a customer's status; keys are commercial partners.
         """
-        run_date = fields.Date.to_date(date) if date else fields.Date.context_today(self)
+        run_date = (
+            fields.Date.to_date(date) if date else fields.Date.context_today(self)
+        )
         commercial = partners.commercial_partner_id
         if not commercial:
             return {}
@@ -208,7 +216,9 @@ class DunningRun(models.Model):
         for partner in partners:
             segment = segments.get(partner.id)
             if segment not in policies:
-                policies[segment] = segment._policy() if segment else core.Policy("none")
+                policies[segment] = (
+                    segment._policy() if segment else core.Policy("none")
+                )
             snapshots[partner.id] = core.Snapshot(
                 partner_id=partner.id,
                 run_date=run_date,
@@ -234,8 +244,8 @@ class DunningRun(models.Model):
     }
 
     def _effective_segments(self, partners, company):
-        """``{partner_id: dunning.segment}``: own segment, else the one matching Community's
-        trust, else the company default, else Standard."""
+        """``{partner_id: dunning.segment}``: own segment, else the one matching
+        Community's trust, else the company default, else Standard."""
         by_trust = {
             trust: self.env.ref(xmlid, raise_if_not_found=False)
             for trust, xmlid in self.TRUST_SEGMENTS.items()
@@ -293,7 +303,7 @@ class DunningRun(models.Model):
         return items
 
     def _gather_credits(self, partner_ids, company):
-        """Unreconciled credit notes (credits) and unapplied customer payments (in flight)."""
+        """Unreconciled credit notes (credits) and unapplied payments (in flight)."""
         lines = self.env["account.move.line"].search_fetch(
             [
                 ("company_id", "=", company.id),
@@ -312,7 +322,9 @@ class DunningRun(models.Model):
             pid = line.move_id.commercial_partner_id.id or line.partner_id.id
             amount = _dec(-line.amount_residual)
             if line.move_id.move_type == "out_refund":
-                credits[pid].append(core.Credit(line.move_id.id, line.move_name, amount))
+                credits[pid].append(
+                    core.Credit(line.move_id.id, line.move_name, amount)
+                )
             else:
                 in_flight[pid].append(
                     core.InFlight(line.id, "payment", amount, line.date)
@@ -370,7 +382,10 @@ class DunningRun(models.Model):
         for dispute in disputes:
             result[dispute.partner_id.id].append(
                 core.Dispute(
-                    dispute.id, dispute.move_id.id, dispute.state, dispute.date_closed or None
+                    dispute.id,
+                    dispute.move_id.id,
+                    dispute.state,
+                    dispute.date_closed or None,
                 )
             )
         return result
@@ -425,7 +440,14 @@ class DunningRun(models.Model):
                 ("date", "<=", run_date),
                 ("state", "in", ("sent", "planned")),
             ],
-            ["partner_id", "date", "action", "state", "customer_facing", "mail_message_id"],
+            [
+                "partner_id",
+                "date",
+                "action",
+                "state",
+                "customer_facing",
+                "mail_message_id",
+            ],
             order="date, id",
         )
         failed = self._failed_touches(touches)
@@ -449,13 +471,17 @@ class DunningRun(models.Model):
         sent = touches.filtered(lambda t: t.state == "sent" and t.mail_message_id)
         if not sent:
             return self.env["dunning.touch"]
-        notifications = self.env["mail.notification"].sudo().search_fetch(
-            [
-                ("mail_message_id", "in", sent.mail_message_id.ids),
-                ("notification_type", "=", "email"),
-                ("notification_status", "in", ("exception", "bounce")),
-            ],
-            ["mail_message_id"],
+        notifications = (
+            self.env["mail.notification"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("mail_message_id", "in", sent.mail_message_id.ids),
+                    ("notification_type", "=", "email"),
+                    ("notification_status", "in", ("exception", "bounce")),
+                ],
+                ["mail_message_id"],
+            )
         )
         failed_messages = set(notifications.mail_message_id.ids)
         return sent.filtered(lambda t: t.mail_message_id.id in failed_messages)
@@ -487,7 +513,10 @@ class DunningRun(models.Model):
         A broken promise whose message was held back today (weekly cap, already touched,
         money in flight) stays open so the next run judges it again and says so.
         """
-        told = decision.outcome != core.OUTCOME_SUPPRESS or core.EXCLUDED in decision.reason_codes
+        told = (
+            decision.outcome != core.OUTCOME_SUPPRESS
+            or core.EXCLUDED in decision.reason_codes
+        )
         for verdict in decision.promise_verdicts:
             if verdict.state == core.PROMISE_BROKEN_STATE and not told:
                 continue
@@ -503,13 +532,15 @@ class DunningRun(models.Model):
         paid = promise.currency_id.format(float(verdict.paid))
         if verdict.state == core.PROMISE_KEPT:
             return self.env._(
-                "Promise kept: %(paid)s received against %(amount)s promised for %(date)s.",
+                "Promise kept: %(paid)s received against %(amount)s promised "
+                "for %(date)s.",
                 paid=paid,
                 amount=amount,
                 date=verdict.promised_date,
             )
         return self.env._(
-            "Promise broken: %(paid)s received against %(amount)s promised for %(date)s.",
+            "Promise broken: %(paid)s received against %(amount)s promised "
+            "for %(date)s.",
             paid=paid,
             amount=amount,
             date=verdict.promised_date,
@@ -552,9 +583,9 @@ class DunningRun(models.Model):
         }
 
     def _apply_contact(self, partner, decision, vals):
-        """Create the touch first: the partial unique index on (partner, date) for sent and
-        planned touches makes a concurrent run wait, then fail here instead of mailing the
-        customer a second time."""
+        """Create the touch first: the partial unique index on (partner, date) for
+        sent and planned touches makes a concurrent run wait, then fail here instead
+        of mailing the customer a second time."""
         touch = self.env["dunning.touch"].sudo()
         try:
             with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
@@ -597,8 +628,12 @@ class DunningRun(models.Model):
     def _render(self, template, touch):
         lang = touch.partner_id.lang
         template = template.with_context(lang=lang) if lang else template
-        subject = template._render_field("subject", touch.ids, compute_lang=True)[touch.id]
-        body = template._render_field("body_html", touch.ids, compute_lang=True)[touch.id]
+        subject = template._render_field("subject", touch.ids, compute_lang=True)[
+            touch.id
+        ]
+        body = template._render_field("body_html", touch.ids, compute_lang=True)[
+            touch.id
+        ]
         return subject, body
 
     def _send_message(self, touch, decision):
@@ -620,7 +655,11 @@ class DunningRun(models.Model):
             email_layout_xmlid="mail.mail_notification_light",
         )
         touch.mail_message_id = message
-        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", message.id)], limit=1)
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("mail_message_id", "=", message.id)], limit=1)
+        )
         touch.mail_id = mail
         return message
 
@@ -703,7 +742,10 @@ class DunningRun(models.Model):
                 amount=currency.format(float(decision.amount_in_flight)),
             )
         if past:
-            note += Markup("<p>%s</p><ul>%s</ul>") % (self.env._("Recent contacts:"), past)
+            note += Markup("<p>%s</p><ul>%s</ul>") % (
+                self.env._("Recent contacts:"),
+                past,
+            )
         return note
 
     def _check_company_partners(self, partners):

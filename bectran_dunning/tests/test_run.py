@@ -37,7 +37,9 @@ class DunningRunCase(AccountTestInvoicingCommon):
         return cls.env["res.partner"].create(
             {
                 "name": name,
-                "email": f"{name.lower().replace(' ', '.')}@example.com" if email else False,
+                "email": f"{name.lower().replace(' ', '.')}@example.com"
+                if email
+                else False,
                 "dunning_segment_id": segment.id,
                 "dunning_manager_id": cls.manager.id,
             }
@@ -64,8 +66,12 @@ class DunningRunCase(AccountTestInvoicingCommon):
             )
 
     def _touch(self, run, partner=None):
-        touch = run.touch_ids.filtered(lambda t: t.partner_id == (partner or self.customer))
-        self.assertEqual(len(touch), 1, "every evaluated partner gets exactly one touch")
+        touch = run.touch_ids.filtered(
+            lambda t: t.partner_id == (partner or self.customer)
+        )
+        self.assertEqual(
+            len(touch), 1, "every evaluated partner gets exactly one touch"
+        )
         return touch
 
     def _codes(self, touch):
@@ -86,7 +92,9 @@ class TestDunningRun(DunningRunCase):
         self.assertEqual((touch.action, touch.state), ("email", "sent"))
         self.assertEqual(touch.move_ids, invoice)
         self.assertTrue(touch.customer_facing)
-        mail = self.env["mail.mail"].search([("mail_message_id", "=", touch.mail_message_id.id)])
+        mail = self.env["mail.mail"].search(
+            [("mail_message_id", "=", touch.mail_message_id.id)]
+        )
         self.assertTrue(mail, "a sent touch means a mail.mail for the customer")
         self.assertIn(self.customer, mail.recipient_ids)
         self.assertIn(invoice.name, mail.body_html)
@@ -119,7 +127,9 @@ class TestDunningRun(DunningRunCase):
         disputed = self._invoice(self.customer, date(2026, 3, 1), 500)
         owed = self._invoice(self.customer, date(2026, 3, 2), 700)
         with freeze_time("2026-03-09"):
-            self.env["dunning.dispute"].create({"move_id": disputed.id, "reason": "quality"})
+            self.env["dunning.dispute"].create(
+                {"move_id": disputed.id, "reason": "quality"}
+            )
         run = self._run(date(2026, 3, 12))
         touch = self._touch(run)
         self.assertEqual(touch.state, "sent")
@@ -288,10 +298,14 @@ class TestDunningRun(DunningRunCase):
         self.assertTrue(touches)
         dates = touches.mapped("date")
         for previous, current in zip(dates, dates[1:], strict=False):
-            self.assertGreaterEqual((current - previous).days, self.watchlist.cadence_days)
+            self.assertGreaterEqual(
+                (current - previous).days, self.watchlist.cadence_days
+            )
         sent = touches.filtered("customer_facing")
         for touch in sent:
-            window = sent.filtered(lambda t, d=touch.date: d - timedelta(days=7) < t.date <= d)
+            window = sent.filtered(
+                lambda t, d=touch.date: d - timedelta(days=7) < t.date <= d
+            )
             self.assertLessEqual(len(window), self.watchlist.weekly_cap)
 
     def test_no_email_gets_no_contact_task(self):
@@ -353,17 +367,21 @@ class TestDunningRun(DunningRunCase):
             partners |= partner
         few, many = partners[:3], partners[3:]
         run_model = self.env["dunning.run"]
-        # Warm the registry caches (access rules, xml ids) and flush pending recomputations.
+        # Warm the registry caches (access rules, xml ids), flush pending computations.
         run_model._gather_snapshots(partners, date(2026, 3, 10), self.company)
         counts = {}
         for subset in (few, many, few, many):
             self.env.invalidate_all()
             before = self.env.cr.sql_log_count
-            snapshots = run_model._gather_snapshots(subset, date(2026, 3, 10), self.company)
+            snapshots = run_model._gather_snapshots(
+                subset, date(2026, 3, 10), self.company
+            )
             # Registry caches may be reloaded once along the way: keep each size's best.
             used = self.env.cr.sql_log_count - before
             counts[len(subset)] = min(counts.get(len(subset), used), used)
             self.assertEqual(set(snapshots), set(subset.ids))
             self.assertTrue(all(len(snap.items) == 1 for snap in snapshots.values()))
         counts = [counts[len(few)], counts[len(many)]]
-        self.assertEqual(counts[0], counts[1], f"queries for 3 vs 17 partners: {counts}")
+        self.assertEqual(
+            counts[0], counts[1], f"queries for 3 vs 17 partners: {counts}"
+        )
