@@ -9,6 +9,7 @@ from odoo import Command
 from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.bectran_dunning.models import dunning_run
 
 
 class DunningRunCase(AccountTestInvoicingCommon):
@@ -282,6 +283,61 @@ class TestDunningRun(DunningRunCase):
         self.assertEqual(touch.state, "suppressed")
         self.assertIn("already_touched", self._codes(touch))
         self.assertEqual(len(self._mails_to(self.customer)), 1)
+
+    def test_run_crashing_halfway_contacts_no_one_twice_and_skips_no_one(self):
+        """The scheduled run commits after every batch and a crash rolls back the
+        batch in progress; a savepoint per batch stands in for those commits here."""
+        customers = self.customer
+        for name in ("Beta Standard", "Gamma Standard", "Delta Standard"):
+            customers |= self._customer(name, self.standard)
+        for customer in customers:
+            self._invoice(customer, date(2026, 3, 1))
+        run_model = type(self.env["dunning.run"])
+        process_batch = run_model._process_batch
+        send_message = run_model._send_message
+        sent_to = []
+
+        def committed_batch(run, partners):
+            with self.env.cr.savepoint():
+                process_batch(run, partners)
+
+        def crash_on_third_message(run, touch, decision):
+            sent_to.append(touch.partner_id)
+            if len(sent_to) == 3:
+                raise ConnectionError("mail server went away")
+            return send_message(run, touch, decision)
+
+        # Not assertRaises: Odoo's rolls back everything done inside it.
+        crashed = False
+        with (
+            patch.object(dunning_run, "BATCH_SIZE", 2),
+            patch.object(run_model, "_process_batch", committed_batch),
+            patch.object(run_model, "_send_message", crash_on_third_message),
+        ):
+            try:
+                self._run(date(2026, 3, 10), partners=customers)
+            except ConnectionError:
+                crashed = True
+        self.assertTrue(crashed, "the third message crashed the run")
+        self.env.invalidate_all()
+        sent = self.env["dunning.touch"].search(
+            [("partner_id", "in", customers.ids), ("state", "=", "sent")]
+        )
+        self.assertEqual(len(sent), 2, "the first batch was kept, the second undone")
+        self.assertEqual(len(self._mails_to(sent[0].partner_id)), 1)
+
+        rerun = self._run(date(2026, 3, 10), partners=customers)
+        sent = self.env["dunning.touch"].search(
+            [("partner_id", "in", customers.ids), ("state", "=", "sent")]
+        )
+        self.assertEqual(sent.partner_id, customers, "no customer was skipped")
+        self.assertEqual(len(sent), 4, "no customer got two messages")
+        for customer in customers:
+            self.assertEqual(len(self._mails_to(customer)), 1, customer.name)
+        already = rerun.touch_ids.filtered(lambda t: t.state == "suppressed")
+        self.assertEqual(len(already), 2)
+        for touch in already:
+            self.assertIn("already_touched", self._codes(touch))
 
     def test_cap_and_cadence_hold_over_a_month_of_daily_runs(self):
         partner = self._customer("Watch Co", self.watchlist)
