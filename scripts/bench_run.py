@@ -129,9 +129,32 @@ def bench_credit_control(env):
     return wall
 
 
+def measure_statements(env):
+    """The statement job the real run triggers: renders each queued statement's PDF
+    (one wkhtmltopdf call each) and posts the email."""
+    env.invalidate_all()
+    queued = env["dunning.touch"].search_count([("state", "=", "queued")])
+    queries = env.cr.sql_log_count
+    started = time.monotonic()
+    env["dunning.run"]._cron_send_statements()
+    env.cr.commit()
+    wall = time.monotonic() - started
+    queries = env.cr.sql_log_count - queries
+    sent = env["dunning.touch"].search_count(
+        [("state", "=", "sent"), ("action", "=", "statement")]
+    )
+    print(
+        f"statement job: {wall:.1f} s wall for {queued} queued statements "
+        f"({wall / max(queued, 1):.2f} s each), {sent} sent, {queries} SQL queries, "
+        f"peak RSS {peak_mb():.0f} MB"
+    )
+
+
 generate(env)  # noqa: F821 (given by odoo shell)
 dry = measure(env, "dry run", dry_run=True)  # noqa: F821
 real = measure(env, "real run")  # noqa: F821
+measure_statements(env)  # noqa: F821
 oca = bench_credit_control(env)  # noqa: F821
 if oca:
     print(f"ratio credit_control / bectran_dunning dry run: {oca / dry:.2f}")
+    print(f"ratio credit_control / bectran_dunning real run: {oca / real:.2f}")

@@ -75,9 +75,20 @@ class DunningRun(models.Model):
         for run in self:
             run.touch_count = sum(
                 counts[run.id, s]
-                for s in ("sent", "planned", "suppressed", "preview", "failed")
+                for s in (
+                    "queued",
+                    "sent",
+                    "planned",
+                    "suppressed",
+                    "preview",
+                    "failed",
+                )
             )
-            run.sent_count = counts[run.id, "sent"] + counts[run.id, "preview"]
+            run.sent_count = (
+                counts[run.id, "sent"]
+                + counts[run.id, "queued"]
+                + counts[run.id, "preview"]
+            )
             run.planned_count = counts[run.id, "planned"]
             run.suppressed_count = counts[run.id, "suppressed"]
 
@@ -152,7 +163,58 @@ class DunningRun(models.Model):
             if in_cron:
                 self.env["ir.cron"]._commit_progress(len(batch))
         run.state = "done"
+        if not dry_run and self.env["dunning.touch"].search_count(
+            [("run_id", "=", run.id), ("state", "=", "queued")], limit=1
+        ):
+            cron = self.env.ref(
+                "bectran_dunning.ir_cron_dunning_statements", raise_if_not_found=False
+            )
+            if cron:
+                cron.sudo()._trigger()
         return run
+
+    @api.model
+    def _cron_send_statements(self):
+        """Send the statements the runs queued: rendering their PDFs is the slow part
+        of dunning, so it happens here, one statement per step, not inside the run."""
+        touches = (
+            self.env["dunning.touch"]
+            .sudo()
+            .search([("state", "=", "queued")], order="date, id")
+        )
+        in_cron = bool(self.env.context.get("cron_id"))
+        if in_cron:
+            self.env["ir.cron"]._commit_progress(remaining=len(touches))
+        for touch in touches:
+            touch.run_id.sudo().with_company(touch.company_id)._send_queued(touch)
+            if in_cron and not self.env["ir.cron"]._commit_progress(1):
+                break
+
+    def send_queued_statements(self):
+        """Send this run's queued statements now (what the statement job does)."""
+        for run in self:
+            touches = (
+                self.env["dunning.touch"]
+                .sudo()
+                .search([("run_id", "=", run.id), ("state", "=", "queued")], order="id")
+            )
+            for touch in touches:
+                run.sudo().with_company(run.company_id)._send_queued(touch)
+
+    def _send_queued(self, touch):
+        """Render and send one queued statement; a failure marks the touch failed so
+        the next run decides again, and never blocks the other statements."""
+        self.ensure_one()
+        touch = touch.with_env(self.env)
+        try:
+            with self.env.cr.savepoint():
+                self._send_message(touch)
+                touch.state = "sent"
+        except Exception:
+            _logger.exception(
+                "Statement for partner %s could not be sent", touch.partner_id.id
+            )
+            touch.state = "failed"
 
     def _decide_partners(self, partners, date=None):
         """``{partner_id: core Decision}`` for ``partners`` on ``date``; sends nothing.
@@ -438,7 +500,7 @@ class DunningRun(models.Model):
                 ("partner_id", "in", partner_ids),
                 ("date", ">", run_date - timedelta(days=HISTORY_DAYS)),
                 ("date", "<=", run_date),
-                ("state", "in", ("sent", "planned")),
+                ("state", "in", ("queued", "sent", "planned")),
             ],
             [
                 "partner_id",
@@ -460,7 +522,8 @@ class DunningRun(models.Model):
                 core.PastTouch(
                     date=touch.date,
                     action=touch.action,
-                    state=touch.state,
+                    # A queued statement goes out within minutes: it counts as sent.
+                    state="sent" if touch.state == "queued" else touch.state,
                     customer_facing=touch.customer_facing,
                 )
             )
@@ -557,6 +620,11 @@ class DunningRun(models.Model):
             )[:1]
         if self.dry_run:
             state = "preview"
+        elif (
+            decision.outcome == core.OUTCOME_SEND
+            and decision.action == core.ACTION_STATEMENT
+        ):
+            state = "queued"
         else:
             state = OUTCOME_STATE[decision.outcome]
         return {
@@ -600,8 +668,10 @@ class DunningRun(models.Model):
             )
             self.env["dunning.touch"].sudo().create(vals)
             return touch
+        if vals["state"] == "queued":
+            return touch  # sent with its PDF by the statement job
         if decision.outcome == core.OUTCOME_SEND:
-            self._send_message(touch, decision)
+            self._send_message(touch)
         else:
             self._plan_activity(touch, decision)
         return touch
@@ -614,12 +684,12 @@ class DunningRun(models.Model):
         core.BROKEN_PROMISE: "bectran_dunning.mail_template_broken_promise",
     }
 
-    def _template_for(self, touch, decision):
-        if decision.action in (core.EMAIL, core.PERSONAL_EMAIL) and touch.step_id:
+    def _template_for(self, touch):
+        if touch.action in (core.EMAIL, core.PERSONAL_EMAIL) and touch.step_id:
             if touch.step_id.mail_template_id:
                 return touch.step_id.mail_template_id
         template = self.env.ref(
-            self.DEFAULT_TEMPLATES.get(decision.action, ""), raise_if_not_found=False
+            self.DEFAULT_TEMPLATES.get(touch.action, ""), raise_if_not_found=False
         )
         if not template:
             template = self.env.ref("bectran_dunning.mail_template_reminder")
@@ -636,13 +706,13 @@ class DunningRun(models.Model):
         ]
         return subject, body
 
-    def _send_message(self, touch, decision):
+    def _send_message(self, touch):
         partner = touch.partner_id
-        template = self._template_for(touch, decision)
+        template = self._template_for(touch)
         subject, body = self._render(template, touch)
-        attachments = self._message_attachments(touch, decision)
+        attachments = self._message_attachments(touch)
         author = self.env.user.partner_id
-        if decision.action == core.PERSONAL_EMAIL and touch.manager_id:
+        if touch.action == core.PERSONAL_EMAIL and touch.manager_id:
             author = touch.manager_id.partner_id
         message = partner.with_context(mail_notify_force_send=False).message_post(
             body=body,
@@ -663,9 +733,9 @@ class DunningRun(models.Model):
         touch.mail_id = mail
         return message
 
-    def _message_attachments(self, touch, decision):
+    def _message_attachments(self, touch):
         """The statement PDF for consolidated statements."""
-        if decision.action != core.ACTION_STATEMENT:
+        if touch.action != core.ACTION_STATEMENT:
             return []
         access = self.env.get("dunning.statement.access")
         if access is None or not hasattr(access, "_render_statement_pdf"):
@@ -677,7 +747,7 @@ class DunningRun(models.Model):
         partner = touch.partner_id
         user = touch.manager_id or self.env.user
         if decision.action == core.PERSONAL_EMAIL:
-            template = self._template_for(touch, decision)
+            template = self._template_for(touch)
             subject, body = self._render(template, touch)
             activity = partner.activity_schedule(
                 "mail.mail_activity_data_email",
@@ -719,7 +789,7 @@ class DunningRun(models.Model):
         history = self.env["dunning.touch"].search(
             [
                 ("partner_id", "=", touch.partner_id.id),
-                ("state", "in", ("sent", "planned")),
+                ("state", "in", ("queued", "sent", "planned")),
                 ("id", "!=", touch.id),
             ],
             limit=5,

@@ -41,6 +41,7 @@ class DunningTouch(models.Model):
     )
     state = fields.Selection(
         [
+            ("queued", "Queued"),
             ("sent", "Sent"),
             ("planned", "Planned"),
             ("suppressed", "Suppressed"),
@@ -89,7 +90,7 @@ class DunningTouch(models.Model):
     # One contact per customer and day: a concurrent run fails on this index instead of
     # writing to the customer a second time.
     _one_contact_per_day = models.UniqueIndex(
-        "(partner_id, company_id, date) WHERE state IN ('sent', 'planned')",
+        "(partner_id, company_id, date) WHERE state IN ('queued', 'sent', 'planned')",
         "A customer can be contacted only once a day.",
     )
 

@@ -55,7 +55,7 @@ class DunningWorklist(models.Model):
                              FROM dunning_touch t
                             WHERE t.partner_id = m.commercial_partner_id
                               AND t.company_id = m.company_id
-                              AND t.state IN ('sent', 'planned')
+                              AND t.state IN ('queued', 'sent', 'planned')
                        ) AS last_touch_date
                   FROM account_move m
                   JOIN res_partner rp ON rp.id = m.commercial_partner_id

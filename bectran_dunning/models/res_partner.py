@@ -229,7 +229,7 @@ class ResPartner(models.Model):
             [
                 ("company_id", "=", self.env.company.id),
                 ("partner_id", "in", self.commercial_partner_id.ids),
-                ("state", "in", ("sent", "planned")),
+                ("state", "in", ("queued", "sent", "planned")),
             ],
             ["partner_id"],
             ["date:max"],

@@ -61,10 +61,14 @@ class DunningRunCase(AccountTestInvoicingCommon):
             )
 
     def _run(self, day, partners=None, dry_run=False):
+        """Run on ``day``, then send the statements it queued, as the statement job
+        triggered by the run does."""
         with freeze_time(day):
-            return self.env["dunning.run"].execute(
+            run = self.env["dunning.run"].execute(
                 date=day, partners=partners or self.customer, dry_run=dry_run
             )
+            run.send_queued_statements()
+        return run
 
     def _touch(self, run, partner=None):
         touch = run.touch_ids.filtered(
@@ -240,10 +244,28 @@ class TestDunningRun(DunningRunCase):
         for i in range(50):
             due = date(2026, 2, 20) + timedelta(days=i % 10)
             invoices |= self._invoice(self.customer, due, 100 + i)
-        touch = self._touch(self._run(date(2026, 3, 10)))
+        with freeze_time("2026-03-10"):
+            run = self.env["dunning.run"].execute(
+                date=date(2026, 3, 10), partners=self.customer
+            )
+        touch = self._touch(run)
+        self.assertEqual((touch.action, touch.state), ("statement", "queued"))
+        self.assertFalse(touch.mail_message_id, "the PDF is rendered by the job")
+        self.assertIn(
+            self.env.ref("bectran_dunning.ir_cron_dunning_statements"),
+            self.env["ir.cron.trigger"].search([]).cron_id,
+            "the run wakes the statement job up",
+        )
+        self.assertEqual(
+            self._touch(self._run(date(2026, 3, 10))).state,
+            "suppressed",
+            "a queued statement counts as today's contact",
+        )
+        with freeze_time("2026-03-10"):
+            self.env["dunning.run"]._cron_send_statements()
         self.assertEqual(touch.state, "sent")
-        self.assertEqual(touch.action, "statement")
         self.assertEqual(touch.move_ids, invoices)
+        self.assertEqual(len(touch.mail_message_id.attachment_ids), 1)
         self.assertEqual(
             self.env["mail.message"].search_count(
                 [
@@ -301,11 +323,11 @@ class TestDunningRun(DunningRunCase):
             with self.env.cr.savepoint():
                 process_batch(run, partners)
 
-        def crash_on_third_message(run, touch, decision):
+        def crash_on_third_message(run, touch):
             sent_to.append(touch.partner_id)
             if len(sent_to) == 3:
                 raise ConnectionError("mail server went away")
-            return send_message(run, touch, decision)
+            return send_message(run, touch)
 
         # Not assertRaises: Odoo's rolls back everything done inside it.
         crashed = False

@@ -314,8 +314,10 @@ class TestStatementEmail(StatementCase):
             self._invoice(partner, date(2026, 3, 1) + timedelta(days=day), 100 + day)
         with freeze_time(STATEMENT_DATE):
             self.env["dunning.run"].execute(date=STATEMENT_DATE, partners=partner)
-        touch = self.env["dunning.touch"].search([("partner_id", "=", partner.id)])
-        self.assertEqual((touch.action, touch.state), ("statement", "sent"))
+            touch = self.env["dunning.touch"].search([("partner_id", "=", partner.id)])
+            self.assertEqual((touch.action, touch.state), ("statement", "queued"))
+            self.env["dunning.run"]._cron_send_statements()
+        self.assertEqual(touch.state, "sent")
         message = touch.mail_message_id
         self.assertIn(
             "/dunning/statement/%s/invoices.zip?token=" % partner.id, message.body
