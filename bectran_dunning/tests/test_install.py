@@ -18,6 +18,12 @@ class TestInstall(TransactionCase):
         self.assertEqual(cron.model_id.model, "dunning.run")
         self.assertEqual((cron.interval_number, cron.interval_type), (1, "days"))
 
+    def test_statement_job_is_scheduled(self):
+        cron = self.env.ref("bectran_dunning.ir_cron_dunning_statements")
+        self.assertTrue(cron.active)
+        self.assertEqual(cron.code.strip(), "model._cron_send_statements()")
+        self.assertEqual((cron.interval_number, cron.interval_type), (1, "hours"))
+
     def test_nightly_review_is_scheduled(self):
         cron = self.env.ref("bectran_dunning.ir_cron_dunning_review")
         self.assertTrue(cron.active)
