@@ -1,11 +1,14 @@
 # Benchmark body, run by `scripts/bench_run` inside `odoo shell` (``env`` is given).
-# Generates customers and open invoices, then times a dry run and a real run.
+# Generates customers and open invoices, then times a dry run, a real run, the statement
+# job it triggers and "Print statements" for 1 and 50 customers.
+import io
 import os
 import resource
 import time
 from datetime import date, timedelta
 
 from odoo import Command
+from odoo.tools.pdf import PdfFileReader
 
 CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", "2000"))
 INVOICES = int(os.environ.get("BENCH_INVOICES", "10"))
@@ -150,10 +153,29 @@ def measure_statements(env):
     )
 
 
+def measure_print(env, count=50):
+    """ "Print statements": one customer, then ``count`` customers merged into one PDF
+    (one wkhtmltopdf call per customer)."""
+    access = env["dunning.statement.access"]
+    partners = env["res.partner"].search(
+        [("name", "like", "Bench Customer")], limit=count, order="id"
+    )
+    for label, selection in (
+        ("1 customer", partners[:1]),
+        (f"{count} customers", partners),
+    ):
+        started = time.monotonic()
+        pdf, _name = access._render_statements_pdf(selection, RUN_DATE)
+        wall = time.monotonic() - started
+        pages = len(PdfFileReader(io.BytesIO(pdf)).pages)
+        print(f"print statements, {label}: {wall:.1f} s wall, {pages} pages")
+
+
 generate(env)  # noqa: F821 (given by odoo shell)
 dry = measure(env, "dry run", dry_run=True)  # noqa: F821
 real = measure(env, "real run")  # noqa: F821
 measure_statements(env)  # noqa: F821
+measure_print(env)  # noqa: F821
 oca = bench_credit_control(env)  # noqa: F821
 if oca:
     print(f"ratio credit_control / bectran_dunning dry run: {oca / dry:.2f}")
