@@ -34,6 +34,20 @@ def generate(env):
         [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
     )
     account = journal.default_account_id
+    # Odoo checks each new invoice number against its journal's whole year: one
+    # journal per 2,000 invoices keeps generation linear.
+    journals = journal | env["account.journal"].create(
+        [
+            {
+                "name": f"Bench Sales {n}",
+                "code": f"BS{n:03d}",
+                "type": "sale",
+                "company_id": company.id,
+                "default_account_id": account.id,
+            }
+            for n in range(1, (CUSTOMERS * INVOICES - 1) // 2000 + 1)
+        ]
+    )
     segments = [
         env.ref("bectran_dunning.segment_strategic"),
         env.ref("bectran_dunning.segment_standard"),
@@ -58,7 +72,9 @@ def generate(env):
                 {
                     "move_type": "out_invoice",
                     "partner_id": partner.id,
-                    "journal_id": journal.id,
+                    "journal_id": journals[
+                        (index * INVOICES + j) // 2000 % len(journals)
+                    ].id,
                     "invoice_date": due,
                     "date": due,
                     "invoice_date_due": due,
