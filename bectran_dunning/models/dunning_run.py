@@ -190,7 +190,7 @@ class DunningRun(models.Model):
             if in_cron and not self.env["ir.cron"]._commit_progress(1):
                 break
 
-    def send_queued_statements(self):
+    def _send_queued_statements(self):
         """Send this run's queued statements now (what the statement job does)."""
         for run in self:
             touches = (
@@ -364,17 +364,23 @@ class DunningRun(models.Model):
             )
         return items
 
+    @api.model
+    def _unapplied_credit_domain(self, partner_ids, company):
+        """Receivable lines in the customers' favour not yet applied to an invoice:
+        credit notes and payments. The run and the statement read the same lines."""
+        return [
+            ("company_id", "=", company.id),
+            ("partner_id.commercial_partner_id", "in", partner_ids),
+            ("parent_state", "=", "posted"),
+            ("account_type", "=", "asset_receivable"),
+            ("reconciled", "=", False),
+            ("amount_residual", "<", 0),
+        ]
+
     def _gather_credits(self, partner_ids, company):
         """Unreconciled credit notes (credits) and unapplied payments (in flight)."""
         lines = self.env["account.move.line"].search_fetch(
-            [
-                ("company_id", "=", company.id),
-                ("partner_id.commercial_partner_id", "in", partner_ids),
-                ("parent_state", "=", "posted"),
-                ("account_type", "=", "asset_receivable"),
-                ("reconciled", "=", False),
-                ("amount_residual", "<", 0),
-            ],
+            self._unapplied_credit_domain(partner_ids, company),
             ["partner_id", "move_id", "move_name", "amount_residual", "date"],
         )
         lines.move_id.fetch(["move_type", "commercial_partner_id"])

@@ -164,14 +164,7 @@ class ReportStatement(models.AbstractModel):
     @api.model
     def _statement_credits(self, partner_ids, company):
         lines = self.env["account.move.line"].search_fetch(
-            [
-                ("company_id", "=", company.id),
-                ("partner_id.commercial_partner_id", "in", partner_ids),
-                ("parent_state", "=", "posted"),
-                ("account_type", "=", "asset_receivable"),
-                ("reconciled", "=", False),
-                ("amount_residual", "<", 0),
-            ],
+            self.env["dunning.run"]._unapplied_credit_domain(partner_ids, company),
             [
                 "partner_id",
                 "move_id",

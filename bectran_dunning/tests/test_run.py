@@ -6,7 +6,9 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.bectran_dunning.models import dunning_run
@@ -67,7 +69,7 @@ class DunningRunCase(AccountTestInvoicingCommon):
             run = self.env["dunning.run"].execute(
                 date=day, partners=partners or self.customer, dry_run=dry_run
             )
-            run.send_queued_statements()
+            run._send_queued_statements()
         return run
 
     def _touch(self, run, partner=None):
@@ -276,6 +278,25 @@ class TestDunningRun(DunningRunCase):
             ),
             1,
         )
+
+    def test_statement_that_cannot_be_rendered_fails_and_is_retried(self):
+        for i in range(6):
+            self._invoice(self.customer, date(2026, 2, 20) + timedelta(days=i), 100)
+        access_model = type(self.env["dunning.statement.access"])
+
+        def broken_renderer(*args, **kwargs):
+            raise UserError("wkhtmltopdf failed")
+
+        with (
+            patch.object(access_model, "_render_statement_pdf", broken_renderer),
+            mute_logger("odoo.addons.bectran_dunning.models.dunning_run"),
+        ):
+            failed = self._touch(self._run(date(2026, 3, 10)))
+        self.assertEqual((failed.action, failed.state), ("statement", "failed"))
+        self.assertFalse(failed.mail_message_id)
+        retried = self._touch(self._run(date(2026, 3, 11)))
+        self.assertEqual((retried.action, retried.state), ("statement", "sent"))
+        self.assertEqual(len(retried.mail_message_id.attachment_ids), 1)
 
     def test_second_run_same_day_sends_nothing(self):
         self._invoice(self.customer, date(2026, 3, 1))
