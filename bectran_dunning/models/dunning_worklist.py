@@ -5,7 +5,11 @@ from odoo.tools import SQL
 
 
 class DunningWorklist(models.Model):
-    """Customers to act on: overdue invoices that no dispute or promise holds back.
+    """Customers to act on: overdue invoices that no dispute or promise holds back,
+    less the money already received but not yet applied to them (unapplied credit
+    notes and payments, payments without journal entry, unreconciled bank statement
+    lines), as the dunning run counts it: a customer whose payment is waiting for cash
+    application is not chased.
 
     A database view, so that the list sorts by amount and age; it is evaluated when
     it is read (against the database's current date), never stored.
@@ -14,7 +18,7 @@ class DunningWorklist(models.Model):
     _name = "dunning.worklist"
     _description = "Collections Worklist"
     _auto = False
-    _order = "overdue_amount desc, oldest_due_date"
+    _order = "to_collect_amount desc, oldest_due_date"
     _rec_name = "partner_id"
 
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
@@ -23,6 +27,13 @@ class DunningWorklist(models.Model):
     segment_id = fields.Many2one("dunning.segment", readonly=True)
     manager_id = fields.Many2one("res.users", string="Credit Manager", readonly=True)
     overdue_amount = fields.Monetary(string="Overdue", readonly=True)
+    unapplied_amount = fields.Monetary(
+        string="Received, Not Applied",
+        readonly=True,
+        help="Credit notes, payments and bank statement lines of the customer not yet "
+        "matched with an invoice.",
+    )
+    to_collect_amount = fields.Monetary(string="To Collect", readonly=True)
     invoice_count = fields.Integer(string="Overdue Invoices", readonly=True)
     oldest_due_date = fields.Date(readonly=True)
     days_overdue = fields.Integer(compute="_compute_days_overdue")
@@ -41,6 +52,7 @@ class DunningWorklist(models.Model):
             SQL(
                 """
             CREATE OR REPLACE VIEW %(table)s AS (
+              WITH overdue AS (
                 SELECT MIN(m.id) AS id,
                        m.commercial_partner_id AS partner_id,
                        m.company_id,
@@ -96,6 +108,50 @@ class DunningWorklist(models.Model):
                    )
                  GROUP BY m.commercial_partner_id, m.company_id, c.currency_id,
                           rp.dunning_segment_id, rp.dunning_manager_id
+              ),
+              unapplied AS (
+                SELECT u.partner_id, u.company_id, SUM(u.amount) AS amount
+                  FROM (
+                    SELECT p.commercial_partner_id AS partner_id, l.company_id,
+                           -l.amount_residual AS amount
+                      FROM account_move_line l
+                      JOIN account_account a ON a.id = l.account_id
+                      JOIN res_partner p ON p.id = l.partner_id
+                     WHERE l.parent_state = 'posted'
+                       AND a.account_type = 'asset_receivable'
+                       AND NOT l.reconciled
+                       AND l.amount_residual < 0
+                    UNION ALL
+                    SELECT p.commercial_partner_id, st.company_id,
+                           COALESCE(NULLIF(ABS(st.amount_residual), 0), st.amount)
+                      FROM account_bank_statement_line st
+                      JOIN res_partner p ON p.id = st.partner_id
+                     WHERE NOT st.is_reconciled
+                       AND st.amount > 0
+                    UNION ALL
+                    -- registered without a journal entry yet, matched to no invoice
+                    SELECT p.commercial_partner_id, pay.company_id,
+                           pay.amount_company_currency_signed
+                      FROM account_payment pay
+                      JOIN res_partner p ON p.id = pay.partner_id
+                     WHERE pay.state = 'in_process'
+                       AND pay.move_id IS NULL
+                       AND pay.partner_type = 'customer'
+                       AND pay.payment_type = 'inbound'
+                       AND NOT EXISTS (
+                           SELECT 1 FROM account_move__account_payment r
+                            WHERE r.payment_id = pay.id
+                       )
+                  ) u
+                 GROUP BY u.partner_id, u.company_id
+              )
+              SELECT o.*,
+                     COALESCE(u.amount, 0) AS unapplied_amount,
+                     o.overdue_amount - COALESCE(u.amount, 0) AS to_collect_amount
+                FROM overdue o
+                LEFT JOIN unapplied u
+                  ON u.partner_id = o.partner_id AND u.company_id = o.company_id
+               WHERE o.overdue_amount - COALESCE(u.amount, 0) > 0
             )
             """,
                 table=SQL.identifier(self._table),

@@ -346,29 +346,18 @@ class ResPartner(models.Model):
 
     @api.model
     def _dunning_worklist_ids(self):
-        """Commercial partners of the current company with overdue invoices that are not
-        held by a dispute or a promise, nor excluded. One grouped query."""
-        groups = self.env["account.move"]._read_group(
-            [
-                ("company_id", "in", self.env.companies.ids),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("amount_residual", ">", 0),
-                ("invoice_date_due", "<", fields.Date.context_today(self)),
-                (
-                    "line_ids",
-                    "not any",
-                    [
-                        ("account_type", "=", "asset_receivable"),
-                        ("no_followup", "=", True),
-                    ],
-                ),
-                ("dunning_hold", "=", "none"),
-                ("commercial_partner_id.dunning_excluded", "=", False),
-            ],
-            ["commercial_partner_id"],
+        """Commercial partners of the allowed companies on the collections worklist:
+        overdue invoices not held by a dispute or a promise, not excluded, and more
+        owed than already received but not yet applied. One query on the view."""
+        self.env.flush_all()  # the view reads invoices, payments and holds in SQL
+        rows = (
+            self.env["dunning.worklist"]
+            .sudo()
+            .search_fetch(
+                [("company_id", "in", self.env.companies.ids)], ["partner_id"]
+            )
         )
-        return [partner.id for (partner,) in groups]
+        return rows.partner_id.ids
 
     def write(self, vals):
         policy = {"dunning_segment_id", "dunning_manager_id", "dunning_excluded"}

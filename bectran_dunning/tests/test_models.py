@@ -346,6 +346,47 @@ class TestPartner(DunningModelsCase):
             self.env["res.partner"].search([("dunning_worklist", "=", True)]),
         )
 
+    @freeze_time("2026-03-20")
+    def test_worklist_subtracts_money_received_but_not_applied(self):
+        def payment(partner, amount):
+            pay = self.env["account.payment"].create(
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": partner.id,
+                    "amount": amount,
+                    "date": "2026-03-18",
+                    "journal_id": self.company_data["default_journal_bank"].id,
+                }
+            )
+            pay.action_post()
+            return pay
+
+        self._invoice(self.customer, date(2026, 3, 1), 1000)
+        payment(self.customer, 400)
+        self._invoice(self.other_customer, date(2026, 3, 1), 700)
+        payment(self.other_customer, 700)
+        self.env.flush_all()
+        rows = self.env["dunning.worklist"].search(
+            [("partner_id", "in", (self.customer | self.other_customer).ids)]
+        )
+        self.assertRecordValues(
+            rows,
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "overdue_amount": 1000,
+                    "unapplied_amount": 400,
+                    "to_collect_amount": 600,
+                }
+            ],
+        )
+        worklist = self.env["res.partner"].search([("dunning_worklist", "=", True)])
+        self.assertIn(self.customer, worklist)
+        self.assertNotIn(
+            self.other_customer, worklist, "fully paid, waiting for cash application"
+        )
+
     def test_status_without_decision(self):
         run_model = type(self.env["dunning.run"])
         with patch.object(run_model, "_decide_partners", lambda *a, **k: {}):
