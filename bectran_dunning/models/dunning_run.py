@@ -177,11 +177,22 @@ class DunningRun(models.Model):
     def _cron_send_statements(self):
         """Send the statements the runs queued: rendering their PDFs is the slow part
         of dunning, so it happens here, one statement per step, not inside the run."""
-        touches = (
+        self._send_statements(
             self.env["dunning.touch"]
             .sudo()
             .search([("state", "=", "queued")], order="date, id")
         )
+
+    def _send_queued_statements(self):
+        """Send these runs' queued statements now (what the statement job does)."""
+        self._send_statements(
+            self.env["dunning.touch"]
+            .sudo()
+            .search([("run_id", "in", self.ids), ("state", "=", "queued")], order="id")
+        )
+
+    @api.model
+    def _send_statements(self, touches):
         in_cron = bool(self.env.context.get("cron_id"))
         if in_cron:
             self.env["ir.cron"]._commit_progress(remaining=len(touches))
@@ -189,17 +200,6 @@ class DunningRun(models.Model):
             touch.run_id.sudo().with_company(touch.company_id)._send_queued(touch)
             if in_cron and not self.env["ir.cron"]._commit_progress(1):
                 break
-
-    def _send_queued_statements(self):
-        """Send this run's queued statements now (what the statement job does)."""
-        for run in self:
-            touches = (
-                self.env["dunning.touch"]
-                .sudo()
-                .search([("run_id", "=", run.id), ("state", "=", "queued")], order="id")
-            )
-            for touch in touches:
-                run.sudo().with_company(run.company_id)._send_queued(touch)
 
     def _send_queued(self, touch):
         """Render and send one queued statement; a failure marks the touch failed so

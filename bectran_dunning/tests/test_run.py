@@ -6,7 +6,6 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -285,7 +284,7 @@ class TestDunningRun(DunningRunCase):
         access_model = type(self.env["dunning.statement.access"])
 
         def broken_renderer(*args, **kwargs):
-            raise UserError("wkhtmltopdf failed")
+            raise OSError("wkhtmltopdf could not be started")
 
         with (
             patch.object(access_model, "_render_statement_pdf", broken_renderer),
