@@ -36,12 +36,18 @@ class IrActionsReport(models.Model):
             return super()._render_qweb_pdf_prepare_streams(
                 report_ref, data, res_ids=res_ids
             )
+        # A contact and its company share one statement: rendered once, and the
+        # shared stream is merged once.
         collected = OrderedDict()
-        for res_id in OrderedDict.fromkeys(res_ids):
-            streams = super()._render_qweb_pdf_prepare_streams(
-                report_ref, dict(data or {}), res_ids=[res_id]
-            )
-            collected[res_id] = streams[res_id]
+        by_commercial = {}
+        for partner in self.env["res.partner"].browse(OrderedDict.fromkeys(res_ids)):
+            commercial = partner.commercial_partner_id.id
+            if commercial not in by_commercial:
+                streams = super()._render_qweb_pdf_prepare_streams(
+                    report_ref, dict(data or {}), res_ids=[partner.id]
+                )
+                by_commercial[commercial] = streams[partner.id]
+            collected[partner.id] = by_commercial[commercial]
         return collected
 
     def _build_wkhtmltopdf_args(

@@ -498,6 +498,15 @@ class TestStatementPdf(StatementCase, HttpCase):
             "Statement PDF: one in %.2fs, three merged in %.2fs", single, batch
         )
 
+        # A contact selected with its company: the company's statement, once.
+        contact = self.env["res.partner"].create(
+            {"name": "Accounts Payable", "parent_id": self.customer.id}
+        )
+        merged, _type = report._render_qweb_pdf(
+            REPORT, (self.customer | contact | self.other_customer).ids, data
+        )
+        self.assertEqual(self._pages(merged), 3)
+
         access = self.access_model.with_context(force_report_rendering=True)
         content, filename = access._render_statements_pdf(partners, STATEMENT_DATE)
         self.assertEqual(self._pages(content), 4)
