@@ -377,6 +377,30 @@ class DunningRun(models.Model):
             ("amount_residual", "<", 0),
         ]
 
+    @api.model
+    def _announced_payment_domain(self, partner_ids, company):
+        """Customer payments registered without a journal entry yet (no outstanding
+        account) and matched to no invoice: money announced, not on the receivable."""
+        return [
+            ("company_id", "=", company.id),
+            ("partner_id.commercial_partner_id", "in", partner_ids),
+            ("partner_type", "=", "customer"),
+            ("payment_type", "=", "inbound"),
+            ("state", "=", "in_process"),
+            ("move_id", "=", False),
+            ("invoice_ids", "=", False),
+        ]
+
+    @api.model
+    def _unreconciled_bank_line_domain(self, partner_ids, company):
+        """Money on the bank statement from the customers, not yet reconciled."""
+        return [
+            ("company_id", "=", company.id),
+            ("partner_id.commercial_partner_id", "in", partner_ids),
+            ("is_reconciled", "=", False),
+            ("amount", ">", 0),
+        ]
+
     def _gather_credits(self, partner_ids, company):
         """Unreconciled credit notes (credits) and unapplied payments (in flight)."""
         lines = self.env["account.move.line"].search_fetch(
@@ -400,15 +424,7 @@ class DunningRun(models.Model):
         # Payments registered without a journal entry yet (no outstanding account) and
         # not matched to an invoice: money announced but not on the receivable.
         payments = self.env["account.payment"].search_fetch(
-            [
-                ("company_id", "=", company.id),
-                ("partner_id.commercial_partner_id", "in", partner_ids),
-                ("partner_type", "=", "customer"),
-                ("payment_type", "=", "inbound"),
-                ("state", "=", "in_process"),
-                ("move_id", "=", False),
-                ("invoice_ids", "=", False),
-            ],
+            self._announced_payment_domain(partner_ids, company),
             ["partner_id", "amount_company_currency_signed", "date"],
         )
         for payment in payments:
@@ -424,12 +440,7 @@ class DunningRun(models.Model):
 
     def _gather_bank_lines(self, partner_ids, company):
         lines = self.env["account.bank.statement.line"].search_fetch(
-            [
-                ("company_id", "=", company.id),
-                ("partner_id.commercial_partner_id", "in", partner_ids),
-                ("is_reconciled", "=", False),
-                ("amount", ">", 0),
-            ],
+            self._unreconciled_bank_line_domain(partner_ids, company),
             ["partner_id", "amount_residual", "amount", "date"],
         )
         result = defaultdict(list)

@@ -213,15 +213,7 @@ class ReportStatement(models.AbstractModel):
         # is reconciled; those not matched to an invoice are money announced but not yet
         # on the receivable. Those matched to an invoice show on the invoice's status.
         payments = self.env["account.payment"].search_fetch(
-            [
-                ("company_id", "=", company.id),
-                ("partner_id.commercial_partner_id", "in", partner_ids),
-                ("partner_type", "=", "customer"),
-                ("payment_type", "=", "inbound"),
-                ("state", "=", "in_process"),
-                ("move_id", "=", False),
-                ("invoice_ids", "=", False),
-            ],
+            self.env["dunning.run"]._announced_payment_domain(partner_ids, company),
             ["partner_id", "name", "memo", "date", "amount", "currency_id"],
             order="date, id",
         )
@@ -237,12 +229,9 @@ class ReportStatement(models.AbstractModel):
                 }
             )
         bank_lines = self.env["account.bank.statement.line"].search_fetch(
-            [
-                ("company_id", "=", company.id),
-                ("partner_id.commercial_partner_id", "in", partner_ids),
-                ("is_reconciled", "=", False),
-                ("amount", ">", 0),
-            ],
+            self.env["dunning.run"]._unreconciled_bank_line_domain(
+                partner_ids, company
+            ),
             ["partner_id", "payment_ref", "date", "amount", "currency_id"],
             order="date, id",
         )
